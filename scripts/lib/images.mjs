@@ -1,0 +1,120 @@
+// Builds the runtime images (images/<language>/) on a Docker engine, once per
+// change of their sources: an image carries the hash of its folder in the
+// `grader.source-hash` label, and a matching image is left alone.
+//
+// Two paths to a base image:
+// - GRADER_BASE_IMAGE set (a registry is reachable): the Dockerfile builds
+//   FROM it, e.g. debian:bookworm-slim, and installs the packages it needs.
+// - otherwise: a Debian bookworm root built here from Debian packages with
+//   debootstrap (the language's packages included) and `docker import`ed.
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { ProvisionError, aptInstall, log, readJson, which } from './system.mjs'
+
+const SUITE = 'bookworm'
+
+function listFiles (dir) {
+  const out = []
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name)
+    if (name === '__pycache__') continue
+    if (statSync(full).isDirectory()) out.push(...listFiles(full))
+    else out.push(full)
+  }
+  return out
+}
+
+export function sourceHash (dir) {
+  const h = createHash('sha256')
+  for (const file of listFiles(dir)) {
+    h.update(relative(dir, file)).update('\0').update(readFileSync(file)).update('\0')
+  }
+  return h.digest('hex').slice(0, 16)
+}
+
+/** The language folders under images/: each has an image.json and a Dockerfile. */
+export function imageSpecs (imagesDir) {
+  return readdirSync(imagesDir)
+    .filter(name => existsSync(join(imagesDir, name, 'image.json')))
+    .map(name => {
+      const dir = join(imagesDir, name)
+      return { dir, ...readJson(join(dir, 'image.json')), hash: sourceHash(dir) }
+    })
+}
+
+async function exists (docker, tag) {
+  try { return await docker.getImage(tag).inspect() } catch { return null }
+}
+
+function follow (docker, stream) {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(stream, (err, output) => {
+      if (err) return reject(err)
+      const failed = output.find(o => o.error || o.errorDetail)
+      if (failed) return reject(new ProvisionError(failed.error || failed.errorDetail.message))
+      resolve(output)
+    })
+  })
+}
+
+async function buildLocalBase (docker, spec, stateDir) {
+  const packages = [...spec.debianPackages].sort()
+  const tag = `grader-base-${spec.language}:${createHash('sha256').update(`${SUITE}\0${packages.join(' ')}`).digest('hex').slice(0, 12)}`
+  if (await exists(docker, tag)) return tag
+  if (which('debootstrap') === null) aptInstall(['debootstrap'], 'building a base image from Debian packages needs debootstrap')
+  mkdirSync(stateDir, { recursive: true })
+  const root = mkdtempSync(join(stateDir, `rootfs-${spec.language}-`))
+  try {
+    log(`building the ${spec.language} base root from Debian packages (${packages.join(', ')}); this takes a minute, once`)
+    await new Promise((resolve, reject) => {
+      const p = spawn('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, SUITE, root], { stdio: ['ignore', 'ignore', 'pipe'] })
+      let err = ''
+      p.stderr.on('data', d => { err = (err + d).slice(-4000) })
+      p.on('error', reject)
+      p.on('exit', code => code === 0 ? resolve() : reject(new ProvisionError(`debootstrap failed (${code}): ${err}`)))
+    })
+    // Package caches are of no use in a grading image.
+    rmSync(join(root, 'var/cache/apt/archives'), { recursive: true, force: true })
+    const tar = spawn('tar', ['-C', root, '--numeric-owner', '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const [repo, version] = tag.split(':')
+    await follow(docker, await docker.importImage(tar.stdout, { repo, tag: version }))
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
+  return tag
+}
+
+async function contextTar (dir) {
+  const { pack } = await import('tar-stream')
+  const p = pack()
+  for (const file of listFiles(dir)) {
+    const mode = statSync(file).mode & 0o777
+    p.entry({ name: relative(dir, file), mode }, readFileSync(file))
+  }
+  p.finalize()
+  return p
+}
+
+/** Builds every runtime image that is missing or stale on one engine. */
+export async function ensureImages (docker, { imagesDir, stateDir, baseImage = process.env.GRADER_BASE_IMAGE }) {
+  const built = []
+  for (const spec of imageSpecs(imagesDir)) {
+    const current = await exists(docker, spec.tag)
+    if (current?.Config?.Labels?.['grader.source-hash'] === spec.hash) continue
+    const base = baseImage || await buildLocalBase(docker, spec, stateDir)
+    log(`building ${spec.tag} from ${base}`)
+    const stream = await docker.buildImage(await contextTar(spec.dir), {
+      t: spec.tag,
+      buildargs: JSON.stringify({ BASE_IMAGE: base, SOURCE_HASH: spec.hash }),
+      // the host network, for the official-image path's apt-get; grading containers get none
+      networkmode: 'host',
+      rm: true,
+      forcerm: true,
+    })
+    await follow(docker, stream)
+    built.push(spec.tag)
+  }
+  return built
+}

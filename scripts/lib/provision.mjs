@@ -1,0 +1,46 @@
+// Brings up what the grader needs on this machine, idempotently and fast when
+// already done: node modules, a Docker engine, Redis, the runtime images.
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { ensureDockerEngine } from './docker-engine.mjs'
+import { ensureImages } from './images.mjs'
+import { startPrivateRedis } from './redis.mjs'
+import { log, run } from './system.mjs'
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '')
+export const STATE_DIR = process.env.GRADER_STATE_DIR || join(ROOT, '.state')
+
+function ensureNodeModules () {
+  const lock = join(ROOT, 'package-lock.json')
+  const installed = join(ROOT, 'node_modules', '.package-lock.json')
+  if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs)) return
+  log('installing node modules')
+  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT })
+}
+
+/**
+ * @param {{ redis: 'persistent' | 'ephemeral' }} opts
+ * @returns {Promise<{ env: Record<string,string>, stop: () => Promise<void> }>}
+ */
+export async function provision ({ redis }) {
+  ensureNodeModules()
+  const env = {}
+  const stops = []
+
+  // Only the default local engine is ours to provision; remote DOCKER_HOSTS are the operator's.
+  if (!process.env.DOCKER_HOSTS) {
+    await ensureDockerEngine(STATE_DIR)
+    const { default: Docker } = await import('dockerode')
+    await ensureImages(new Docker(), { imagesDir: join(ROOT, 'images'), stateDir: STATE_DIR })
+  }
+
+  if (!process.env.REDIS_URL) {
+    const server = await startPrivateRedis(join(STATE_DIR, redis === 'persistent' ? 'redis' : 'redis-test'), { persist: redis === 'persistent' })
+    env.REDIS_URL = server.url
+    stops.push(server.stop)
+  }
+  return {
+    env,
+    stop: async () => { for (const stop of stops.reverse()) await stop().catch(() => {}) },
+  }
+}

@@ -1,0 +1,98 @@
+import { hostname } from 'node:os'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+
+/**
+ * Process configuration from the environment. Loaded once at start-up in
+ * stages (raw env → with defaults → compiled), every problem listed in one
+ * message, then frozen.
+ */
+export const EnvSchema = Type.Object({
+  /** Interface the API listens on. @defaultValue 127.0.0.1 */
+  HOST: Type.String({ default: '127.0.0.1' }),
+  /** Port the API listens on. @defaultValue 8080 */
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /** Redis shared by API and workers. `npm start` starts a private one when unset. */
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
+  /** Comma-separated Docker endpoints: `unix:///path`, `tcp://host:2376`, `ssh://user@host`. */
+  DOCKER_HOSTS: Type.String({ default: 'unix:///var/run/docker.sock' }),
+  /** Comma-separated API keys; each has full access. */
+  GRADER_API_KEYS: Type.String({ default: '' }),
+  /** Grading runs at once on each Docker host. @defaultValue 2 */
+  GRADER_HOST_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 2 }),
+  /** Attempts per submission for infrastructure faults (never for verdicts). @defaultValue 3 */
+  GRADER_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  /** Longest a `?wait=true` request is held, in ms. @defaultValue 30000 */
+  GRADER_WAIT_MAX_MS: Type.Integer({ minimum: 0, maximum: 300_000, default: 30_000 }),
+  /** Submissions waiting in the queue past which the API answers 429. @defaultValue 10000 */
+  GRADER_QUEUE_MAX: Type.Integer({ minimum: 1, default: 10_000 }),
+  /** How long a finished submission stays readable, in seconds. @defaultValue 86400 */
+  GRADER_RESULT_TTL_S: Type.Integer({ minimum: 60, default: 86_400 }),
+  /** Name of this worker in container labels and logs. @defaultValue the host name + pid */
+  GRADER_WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}` }),
+  /** Prefix of Redis keys and the queue, so several graders can share a Redis. @defaultValue grader */
+  GRADER_PREFIX: Type.String({ default: 'grader', pattern: '^[a-zA-Z0-9_-]+$' }),
+  /** pino level. @defaultValue info */
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
+})
+export type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  readonly host: string
+  readonly port: number
+  readonly redisUrl: string
+  readonly dockerHosts: readonly string[]
+  readonly apiKeys: readonly string[]
+  readonly hostConcurrency: number
+  readonly attempts: number
+  readonly waitMaxMs: number
+  readonly queueMax: number
+  readonly resultTtlS: number
+  readonly workerId: string
+  readonly prefix: string
+  readonly logLevel: string
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const list = (s: string): string[] => s.split(',').map(x => x.trim()).filter(Boolean)
+
+/** Reads, coerces, defaults and validates the environment; throws one ConfigError listing every problem. */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw))
+  const problems = [...Value.Errors(EnvSchema, withDefaults)].map(e => `${e.instancePath.slice(1) || 'env'} ${e.message}`)
+  const dockerHosts = (withDefaults as { DOCKER_HOSTS?: unknown }).DOCKER_HOSTS
+  if (typeof dockerHosts === 'string') {
+    if (list(dockerHosts).length === 0) problems.push('DOCKER_HOSTS names no Docker endpoint')
+    for (const endpoint of list(dockerHosts)) {
+      if (!/^(unix|tcp|ssh|http|https):\/\//.test(endpoint)) problems.push(`DOCKER_HOSTS entry "${endpoint}" must start with unix://, tcp://, ssh://, http:// or https://`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  const e = withDefaults as Env
+  return Object.freeze({
+    host: e.HOST,
+    port: e.PORT,
+    redisUrl: e.REDIS_URL,
+    dockerHosts: Object.freeze(list(e.DOCKER_HOSTS)),
+    apiKeys: Object.freeze(list(e.GRADER_API_KEYS)),
+    hostConcurrency: e.GRADER_HOST_CONCURRENCY,
+    attempts: e.GRADER_ATTEMPTS,
+    waitMaxMs: e.GRADER_WAIT_MAX_MS,
+    queueMax: e.GRADER_QUEUE_MAX,
+    resultTtlS: e.GRADER_RESULT_TTL_S,
+    workerId: e.GRADER_WORKER_ID,
+    prefix: e.GRADER_PREFIX,
+    logLevel: e.LOG_LEVEL,
+  })
+}

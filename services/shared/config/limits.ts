@@ -1,0 +1,45 @@
+/**
+ * The one table of run limits: what each key means, its default, and the
+ * server maximum a request is clamped to. Precedence when resolving a run's
+ * limits: request value (clamped) → per-language override → global default.
+ */
+
+export interface LimitSpec {
+  readonly description: string
+  readonly unit: string
+  readonly default: number
+  readonly min: number
+  /** Server maximum: a request asking for more gets this. */
+  readonly max: number
+}
+
+export const LIMITS = {
+  timeoutMs: { description: 'Wall-clock time for the whole test run; the container is killed at the deadline', unit: 'ms', default: 10_000, min: 100, max: 60_000 },
+  memoryMb: { description: 'Memory for everything in the container, swap and tmpfs included', unit: 'MiB', default: 256, min: 32, max: 2048 },
+  cpus: { description: 'CPU quota, in cores (fractions allowed)', unit: 'cores', default: 1, min: 0.1, max: 2 },
+  pids: { description: 'Most processes and threads alive at once in the container', unit: 'count', default: 64, min: 8, max: 512 },
+  outputKb: { description: 'Most output the student code may print in a run; the run stops past it', unit: 'KiB', default: 64, min: 1, max: 4096 },
+} as const satisfies Record<string, LimitSpec>
+
+export type LimitKey = keyof typeof LIMITS
+export type Limits = { [K in LimitKey]: number }
+export const LIMIT_KEYS = Object.keys(LIMITS) as LimitKey[]
+
+/** Per-language defaults that differ from the global ones (e.g. a JVM needs more memory). */
+export const LANGUAGE_LIMITS: Partial<Record<string, Partial<Limits>>> = {
+  python: {},
+}
+
+/**
+ * Resolves the limits of one run. Values out of range are clamped, never
+ * refused: a client asking for 10 minutes gets the server maximum.
+ */
+export function resolveLimits (language: string, requested: Partial<Limits> = {}): Limits {
+  const out = {} as Limits
+  for (const key of LIMIT_KEYS) {
+    const spec: LimitSpec = LIMITS[key]
+    const wanted = requested[key] ?? LANGUAGE_LIMITS[language]?.[key] ?? spec.default
+    out[key] = Math.min(spec.max, Math.max(spec.min, wanted))
+  }
+  return out
+}

@@ -1,0 +1,82 @@
+import { Type, type Static } from 'typebox'
+import { LIMITS } from '../config/limits.js'
+
+/** Bounds on what a request may carry; the API answers 413 past them. */
+export const SUBMISSION_BOUNDS = {
+  /** Most files in `files` and `tests` together. */
+  maxFiles: 64,
+  /** Most bytes of file content in `files` and `tests` together. */
+  maxTotalBytes: 1024 * 1024,
+  /** Longest relative path, in characters. */
+  maxPathLength: 200,
+} as const
+
+const limit = (key: keyof typeof LIMITS) =>
+  Type.Optional(Type.Number({ description: `${LIMITS[key].description} (${LIMITS[key].unit}); clamped to ${LIMITS[key].min}..${LIMITS[key].max}` }))
+
+export const LimitsRequestSchema = Type.Object({
+  timeoutMs: limit('timeoutMs'),
+  memoryMb: limit('memoryMb'),
+  cpus: limit('cpus'),
+  pids: limit('pids'),
+  outputKb: limit('outputKb'),
+}, { additionalProperties: false })
+
+const FileMap = Type.Record(Type.String(), Type.String(), {
+  description: 'Relative path → UTF-8 file content',
+})
+
+/** Body of `POST /v1/submissions`. */
+export const SubmissionRequestSchema = Type.Object({
+  language: Type.String({ minLength: 1, maxLength: 32 }),
+  files: FileMap,
+  tests: FileMap,
+  limits: Type.Optional(LimitsRequestSchema),
+  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Opaque to the grader; echoed back' })),
+}, { additionalProperties: false })
+export type SubmissionRequest = Static<typeof SubmissionRequestSchema>
+
+export const TestResultSchema = Type.Object({
+  name: Type.String(),
+  status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('skip')]),
+  message: Type.Optional(Type.String()),
+  /** What the student's code printed during this test, at most 500 characters. */
+  output: Type.Optional(Type.String()),
+  test_code: Type.Optional(Type.String()),
+})
+export type TestResult = Static<typeof TestResultSchema>
+
+/** Milliseconds spent in each stage of one grading. */
+export const TimingsSchema = Type.Object({
+  queueMs: Type.Number(),
+  createMs: Type.Number(),
+  startMs: Type.Number(),
+  uploadMs: Type.Number(),
+  runMs: Type.Number(),
+  collectMs: Type.Number(),
+})
+export type Timings = Static<typeof TimingsSchema>
+
+export const ResultSchema = Type.Object({
+  status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error')]),
+  reason: Type.Optional(Type.Union(['timeout', 'memory', 'output', 'syntax', 'runtime', 'no_tests', 'internal'].map(r => Type.Literal(r)))),
+  message: Type.Optional(Type.String()),
+  tests: Type.Array(TestResultSchema),
+  durationMs: Type.Number(),
+  timings: Type.Optional(TimingsSchema),
+  /** Docker host that ran the grading (for ops; not a student concern). */
+  host: Type.Optional(Type.String()),
+  attempts: Type.Optional(Type.Number()),
+})
+export type Result = Static<typeof ResultSchema>
+
+/** A submission as stored and as answered by `GET /v1/submissions/:id`. */
+export const SubmissionSchema = Type.Object({
+  id: Type.String(),
+  state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done')]),
+  language: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  metadata: Type.Record(Type.String(), Type.Unknown()),
+  result: Type.Optional(ResultSchema),
+})
+export type Submission = Static<typeof SubmissionSchema>

@@ -1,0 +1,59 @@
+/**
+ * Every error code the grader can raise, with its HTTP status (for request
+ * errors) and whether a fault is worth retrying on another host.
+ *
+ * Verdicts (wrong answer, timeout, OOM…) are never errors: they are data in a
+ * `Result`. This catalog covers the two other kinds: request errors, shown to
+ * the API client, and faults, which are ours and retried where it helps.
+ */
+export const ERROR_CATALOG = {
+  // ── request errors ─────────────────────────────────────────────────────────
+  /** The body is not JSON, or not an object. */
+  invalid_json: { status: 400, retryable: false },
+  /** The body does not match the request schema. */
+  invalid_request: { status: 400, retryable: false },
+  /** No image for this language is installed on any Docker host. */
+  unknown_language: { status: 400, retryable: false },
+  /** A file name is absolute, climbs out with `..`, or holds a forbidden character. */
+  invalid_path: { status: 400, retryable: false },
+  /** Missing or wrong `Authorization: Bearer` key. */
+  unauthorized: { status: 401, retryable: false },
+  /** No such submission or route. */
+  not_found: { status: 404, retryable: false },
+  /** Too many files, too many bytes, or a body larger than the server accepts. */
+  payload_too_large: { status: 413, retryable: false },
+  /** The queue is full: try again later. */
+  rate_limited: { status: 429, retryable: true },
+  /** Redis or every Docker host is unreachable. */
+  unavailable: { status: 503, retryable: true },
+  /** A bug of ours; details are in the server log, never in the answer. */
+  internal: { status: 500, retryable: false },
+
+  // ── faults (infrastructure, retried on another host when retryable) ────────
+  /** The Docker daemon did not answer or refused a call. */
+  host_unreachable: { status: 503, retryable: true },
+  /** No healthy host has the image this submission needs. */
+  no_host_available: { status: 503, retryable: true },
+  /** Creating or starting the grading container failed. */
+  container_failed: { status: 503, retryable: true },
+  /** The in-container harness spoke out of protocol or never answered. */
+  harness_protocol: { status: 500, retryable: true },
+} as const satisfies Record<string, { status: number, retryable: boolean }>
+
+export type ErrorCode = keyof typeof ERROR_CATALOG
+
+export class GraderError extends Error {
+  readonly status: number
+  readonly retryable: boolean
+  constructor (readonly code: ErrorCode, message: string, meta: { status?: number, retryable?: boolean, cause?: unknown } = {}) {
+    super(message, { cause: meta.cause })
+    this.name = 'GraderError'
+    this.status = meta.status ?? ERROR_CATALOG[code].status
+    this.retryable = meta.retryable ?? ERROR_CATALOG[code].retryable
+  }
+}
+
+/** Branch on `code`, not `instanceof`: errors cross queues and processes. */
+export function isGraderError (err: unknown): err is GraderError {
+  return err instanceof Error && err.name === 'GraderError' && typeof (err as GraderError).code === 'string'
+}
