@@ -34,6 +34,9 @@ PROTOCOL = 1
 WORKSPACE = '/workspace'
 SOCKET_PATH = '/run/grader/agent.sock'
 MAX_JOB_BYTES = 8 * 1024 * 1024
+# Test-boundary events the runner waits on (see runner.py).
+SYNC_EVENTS = ('start', 'finish')
+ACK = b'\x06'
 # Output kept per test before truncation to what a result shows.
 KEEP_PER_TEST = 4096
 # How long the runner may take to connect once we said ready.
@@ -211,7 +214,13 @@ class Run:
         elif kind == 'report':
             self.reports.setdefault(ev.get('id'), []).append(ev)
         elif kind == 'finish':
+            finished = ev.get('id') or ''
             self.current = None
+            # Stream each finished test's outcome, so a run stopped later
+            # (timeout) still shows what passed before.
+            for test in self.expected:
+                if finished == test['id'] or finished.startswith(test['id'] + '['):
+                    emit({'event': 'result', 'test': self.outcome(test)})
         elif kind == 'end':
             self.ended = ev
 
@@ -323,7 +332,10 @@ def serve(job, expected, test_files):
 
     has_conftest = any(p.rsplit('/', 1)[-1] == 'conftest.py' for p in job['tests'])
     config = {'testFiles': test_files, 'noconftest': not has_conftest, 'strict': bool(job.get('strict'))}
-    events.sendall((json.dumps(config) + '\n').encode())
+    try:
+        events.sendall((json.dumps(config) + '\n').encode())
+    except OSError:
+        pass  # the runner is gone already: the loop below sees the end of its stream and reports it
 
     run = Run(expected, int(job['outputBytes']))
     pending = b''
@@ -343,8 +355,6 @@ def serve(job, expected, test_files):
             if peek == b'':
                 open_socks.remove(output)
         if events in readable:
-            if output in open_socks and not drain(output, run):
-                finish(dict(run.summary(), outputExceeded=True))
             chunk = events.recv(65536)
             if not chunk:
                 open_socks.remove(events)
@@ -354,10 +364,20 @@ def serve(job, expected, test_files):
                 finish(dict(run.summary(), fault='runner sent an oversized event'))
             while b'\n' in pending:
                 line, pending = pending.split(b'\n', 1)
+                if output in open_socks and not drain(output, run):
+                    finish(dict(run.summary(), outputExceeded=True))
                 try:
-                    run.on_event(json.loads(line))
+                    event = json.loads(line)
+                    run.on_event(event)
                 except (ValueError, AttributeError):
                     finish(dict(run.summary(), fault='runner sent a malformed event'))
+                if event.get('e') in SYNC_EVENTS:
+                    # The runner waits for this: nothing more is printed until it
+                    # arrives, so the output drained above belongs to the event's test.
+                    try:
+                        events.sendall(ACK)
+                    except OSError:
+                        pass
     if output in open_socks:
         output.settimeout(0.2)
         drain(output, run)

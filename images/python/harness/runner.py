@@ -20,8 +20,12 @@ import socket
 import sys
 
 SOCKET_PATH = '/run/grader/agent.sock'
-EVENTS_FD = 1000
+# High enough to be out of the way of the student's files, below the nofile limit (256).
+EVENTS_FD = 200
 MESSAGE_LIMIT = 4000
+# Events at test boundaries are acknowledged by the agent before the runner goes on.
+SYNC_EVENTS = ('start', 'finish')
+ACK = b'\x06'
 
 
 def connect():
@@ -44,6 +48,11 @@ class Events:
         data = (json.dumps(obj) + '\n').encode()
         while data:
             data = data[os.write(self.fd, data):]
+        if obj['e'] in SYNC_EVENTS:
+            # Wait until the agent has taken this event: all output written
+            # before it is then attributed to the test that printed it.
+            if os.read(self.fd, 1) != ACK:
+                os._exit(3)
 
 
 def crash_message(report):

@@ -33,7 +33,10 @@ export const EnvSchema = Type.Object({
   /** Prefix of Redis keys and the queue, so several graders can share a Redis. @defaultValue grader */
   GRADER_PREFIX: Type.String({ default: 'grader', pattern: '^[a-zA-Z0-9_-]+$' }),
   /** pino level. @defaultValue info */
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
+  ], { default: 'info' }),
 })
 export type Env = Static<typeof EnvSchema>
 

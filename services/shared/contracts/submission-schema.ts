@@ -22,7 +22,11 @@ export const LimitsRequestSchema = Type.Object({
   outputKb: limit('outputKb'),
 }, { additionalProperties: false })
 
-const FileMap = Type.Record(Type.String(), Type.String(), {
+// additionalProperties rather than Type.Record: a Record's key pattern `^.*$`
+// does not match keys holding a newline, which would then escape the value check.
+const FileMap = Type.Unsafe<Record<string, string>>({
+  type: 'object',
+  additionalProperties: { type: 'string' },
   description: 'Relative path → UTF-8 file content',
 })
 
@@ -32,7 +36,7 @@ export const SubmissionRequestSchema = Type.Object({
   files: FileMap,
   tests: FileMap,
   limits: Type.Optional(LimitsRequestSchema),
-  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Opaque to the grader; echoed back' })),
+  metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'Opaque to the grader; echoed back' })),
 }, { additionalProperties: false })
 export type SubmissionRequest = Static<typeof SubmissionRequestSchema>
 
@@ -59,7 +63,10 @@ export type Timings = Static<typeof TimingsSchema>
 
 export const ResultSchema = Type.Object({
   status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error')]),
-  reason: Type.Optional(Type.Union(['timeout', 'memory', 'output', 'syntax', 'runtime', 'no_tests', 'internal'].map(r => Type.Literal(r)))),
+  reason: Type.Optional(Type.Union([
+    Type.Literal('timeout'), Type.Literal('memory'), Type.Literal('output'), Type.Literal('syntax'),
+    Type.Literal('runtime'), Type.Literal('no_tests'), Type.Literal('internal'),
+  ])),
   message: Type.Optional(Type.String()),
   tests: Type.Array(TestResultSchema),
   durationMs: Type.Number(),
@@ -76,7 +83,7 @@ export const SubmissionSchema = Type.Object({
   state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done')]),
   language: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
-  metadata: Type.Record(Type.String(), Type.Unknown()),
+  metadata: Type.Unsafe<Record<string, unknown>>({ type: 'object' }),
   result: Type.Optional(ResultSchema),
 })
 export type Submission = Static<typeof SubmissionSchema>

@@ -1,0 +1,121 @@
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Queue } from 'bullmq'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { Config } from '../shared/config/config.js'
+import type { GradingJob } from '../shared/contracts/job-schema.js'
+import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
+import { GraderError } from '../shared/errors/grader-error.js'
+import type { SubmissionStore } from '../shared/store/submission-store.js'
+import type { WorkerRegistry } from '../shared/store/worker-registry.js'
+import { apiLoggerOptions, withRedaction, type ApiLoggerOptions } from './logger-options.js'
+import { requireApiKey } from './plugins/auth.js'
+import { installErrorHandling } from './plugins/error-handler.js'
+import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
+import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
+import { healthRoutes } from './routes/health.js'
+import { submissionRoutes } from './routes/v1/submissions/index.js'
+
+/**
+ * Everything the API needs, built by the caller (server.ts or a test) and
+ * passed in: the app owns none of these connections and closes none of them.
+ */
+export interface ApiDeps {
+  config: Config
+  /** Submissions as answered by the API; built on `redis` with `config.prefix`. */
+  store: SubmissionStore
+  /** The grading queue: name `QUEUE_NAME`, prefix `config.prefix`. */
+  queue: Queue<GradingJob>
+  /** Command connection, used by `/readyz` to PING. */
+  redis: Redis
+  /**
+   * A connection dedicated to subscribing to `store.doneChannel` (an ioredis
+   * client in subscriber mode can run no other command).
+   */
+  subscriber: DoneSubscriber
+  /** Live workers' heartbeats: which languages can be graded, whether anything can. */
+  registry: WorkerRegistry
+  /**
+   * A pino logger (used as is: configure its redaction, see `apiLoggerOptions`)
+   * or pino options (API redaction added).
+   * @defaultValue `apiLoggerOptions(config.logLevel)`
+   */
+  logger?: FastifyBaseLogger | ApiLoggerOptions
+}
+
+/**
+ * Largest request body, in bytes. File contents may take up to
+ * `maxTotalBytes`; JSON escaping can grow them (a newline is two bytes, a
+ * control character six), so twice that plus room for the rest of the body.
+ * A larger body is refused with 413 before it is parsed.
+ */
+export const BODY_LIMIT_BYTES = SUBMISSION_BOUNDS.maxTotalBytes * 2 + 64 * 1024
+
+const isLoggerInstance = (logger: ApiDeps['logger']): logger is FastifyBaseLogger =>
+  typeof (logger as Partial<FastifyBaseLogger> | undefined)?.child === 'function'
+
+function createFastify (deps: ApiDeps): FastifyInstance {
+  const common = {
+    bodyLimit: BODY_LIMIT_BYTES,
+    // answered by our own hook, so even shutdown refusals use the one error shape
+    return503OnClosing: false,
+    schemaErrorFormatter: formatSchemaErrors,
+    // the default JSON parser refuses `__proto__` and `constructor.prototype` keys as invalid JSON
+    onProtoPoisoning: 'error' as const,
+    onConstructorPoisoning: 'error' as const,
+  }
+  if (isLoggerInstance(deps.logger)) return Fastify({ ...common, loggerInstance: deps.logger })
+  const logger = deps.logger === undefined ? apiLoggerOptions(deps.config.logLevel) : withRedaction(deps.logger)
+  return Fastify({ ...common, logger })
+}
+
+/**
+ * Builds the HTTP API (never listens: `server.ts` does, tests `inject()`).
+ *
+ * Layout: the error and not-found handlers at the root; `/healthz` and
+ * `/readyz` without a key; everything under `/v1` behind the API key.
+ * The done-channel subscription starts when the app is ready and stops when
+ * it closes; held `?wait=true` requests are released first.
+ */
+export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
+  const { config } = deps
+  const app = createFastify(deps)
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>()
+  installErrorHandling(app, { bodyLimitBytes: BODY_LIMIT_BYTES })
+
+  const waiter = new ResultWaiter(deps.subscriber, deps.store.doneChannel)
+  let closing = false
+  app.addHook('onReady', async () => { await waiter.start() })
+  app.addHook('preClose', async () => {
+    closing = true
+    // held requests answer 202 now instead of keeping the server from closing
+    waiter.releaseAll()
+  })
+  app.addHook('onClose', async instance => {
+    await waiter.stop().catch((err: unknown) => { instance.log.warn({ err }, 'could not unsubscribe from the done channel') })
+  })
+  app.addHook('onRequest', async () => {
+    if (closing) throw new GraderError('unavailable', 'the server is shutting down; try again')
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    // an answer sent while closing ends its keep-alive connection: otherwise
+    // server.close() waits for the client to hang up (up to keepAliveTimeout)
+    if (closing) void reply.header('connection', 'close')
+    return payload
+  })
+
+  await app.register(healthRoutes, { redis: deps.redis, registry: deps.registry })
+  await app.register(async v1 => {
+    v1.addHook('onRequest', requireApiKey(config.apiKeys))
+    await v1.register(submissionRoutes, {
+      prefix: '/submissions',
+      config,
+      store: deps.store,
+      queue: deps.queue,
+      registry: deps.registry,
+      waiter,
+    })
+  }, { prefix: '/v1' })
+  return app
+}

@@ -1,0 +1,26 @@
+import { Type, type Static } from 'typebox'
+import { SubmissionSchema } from '../../shared/contracts/submission-schema.js'
+
+/**
+ * Route-level schemas of `/v1/submissions`. The request body and the
+ * submission itself come from the shared contracts; only what is particular
+ * to HTTP lives here.
+ */
+
+/** `:id` of a submission. Any string: an id that is not a UUID is answered 404, not 400. */
+export const SubmissionParamsSchema = Type.Object({
+  id: Type.String(),
+})
+
+/** Query of `POST /v1/submissions`. */
+export const SubmitQuerySchema = Type.Object({
+  /** Hold the request until the submission is done, at most the server's `waitMaxMs`. @defaultValue false */
+  wait: Type.Optional(Type.Boolean()),
+})
+
+/** `202` answer: accepted, not yet done. */
+export const AcceptedSchema = Type.Object({
+  id: Type.String(),
+  state: SubmissionSchema.properties.state,
+})
+export type Accepted = Static<typeof AcceptedSchema>

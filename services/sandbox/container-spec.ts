@@ -1,0 +1,99 @@
+import type { ContainerCreateOptions } from 'dockerode'
+import type { Limits } from '../shared/config/limits.js'
+
+/** Uids baked into every runtime image (see images/<language>/Dockerfile). */
+export const AGENT_USER = '10001:10001'
+export const STUDENT_USER = '10002:10002'
+
+/** Labels on every grading container: the reaper finds leftovers by them. */
+export const LABELS = {
+  managed: 'grader.managed',
+  submission: 'grader.submission',
+  worker: 'grader.worker',
+} as const
+
+const MiB = 1024 * 1024
+/** CFS period of 10 ms instead of 100 ms: a CPU spinner is throttled in small slices, so neighbours stay responsive. */
+const CPU_PERIOD_US = 10_000
+/** Largest file the student may write (RLIMIT_FSIZE): bounded by the tmpfs anyway, but fails fast with EFBIG. */
+const MAX_FILE_BYTES = 16 * MiB
+
+export interface ContainerSpecInput {
+  image: string
+  limits: Limits
+  submissionId: string
+  workerId: string
+  /** Runtime (e.g. `runsc`) when the image or host asks for one; Docker's default otherwise. */
+  runtime?: string
+}
+
+/**
+ * The hardened create options of one grading container. Every writable path
+ * is a size-limited tmpfs (memory-backed, so it counts against the memory
+ * limit), nothing is logged by the daemon, and nothing is shared with the host.
+ */
+export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateOptions {
+  const { limits } = input
+  const memoryBytes = Math.round(limits.memoryMb * MiB)
+  // Workspace and /tmp share the memory budget; each may use at most a quarter of it.
+  const tmpfsBytes = Math.max(4 * MiB, Math.floor(memoryBytes / 4))
+  return {
+    Image: input.image,
+    // The agent runs as `grader`; student code is started later as `student` with exec.
+    User: AGENT_USER,
+    WorkingDir: '/workspace',
+    // Only the image's own environment: no secret of the grader's (keys, Redis URL) ever reaches a container.
+    Env: [],
+    Labels: {
+      [LABELS.managed]: 'true',
+      [LABELS.submission]: input.submissionId,
+      [LABELS.worker]: input.workerId,
+    },
+    // The job goes in over stdin, the agent's report comes out over stdout: the files
+    // arrive through the Docker API, after the container started (see README: harness).
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: true,
+    Tty: false,
+    // No network interface at all: no TCP, UDP, DNS, bridge gateway or metadata service.
+    NetworkDisabled: true,
+    StopTimeout: 1,
+    HostConfig: {
+      NetworkMode: 'none',
+      // No capability: no mount, chroot, raw sockets, ptrace across uids, module loading, setuid.
+      CapDrop: ['ALL'],
+      // setuid binaries cannot raise privileges.
+      SecurityOpt: ['no-new-privileges'],
+      Privileged: false,
+      // Nothing outside the tmpfs mounts can be written: no planted binaries, no shadowed libraries.
+      ReadonlyRootfs: true,
+      Tmpfs: {
+        '/workspace': `rw,nosuid,nodev,noexec,size=${tmpfsBytes},uid=10001,gid=10001,mode=0755`,
+        '/tmp': `rw,nosuid,nodev,noexec,size=${tmpfsBytes},mode=1777`,
+        '/run/grader': 'rw,nosuid,nodev,noexec,size=1m,uid=10001,gid=10001,mode=0755',
+      },
+      ShmSize: 4 * MiB,
+      // memory = memory+swap: no swap, so a memory bomb meets the OOM killer, not the host's disk.
+      Memory: memoryBytes,
+      MemorySwap: memoryBytes,
+      // Fork bombs stop at the pids limit.
+      PidsLimit: limits.pids,
+      CpuPeriod: CPU_PERIOD_US,
+      CpuQuota: Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)),
+      Ulimits: [
+        { Name: 'fsize', Soft: MAX_FILE_BYTES, Hard: MAX_FILE_BYTES },
+        { Name: 'nofile', Soft: 256, Hard: 256 },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      // An init as PID 1 reaps zombies and forwards signals; the agent is its child.
+      Init: true,
+      IpcMode: 'private',
+      // Output never lands on the daemon's disk: it is read from the attach stream, capped.
+      LogConfig: { Type: 'none', Config: {} },
+      AutoRemove: false,
+      ...(input.runtime ? { Runtime: input.runtime } : {}),
+    },
+  }
+}

@@ -1,0 +1,204 @@
+import { PassThrough, type Duplex } from 'node:stream'
+import type Docker from 'dockerode'
+import type { Logger } from 'pino'
+import type { Limits } from '../shared/config/limits.js'
+import { GraderError } from '../shared/errors/grader-error.js'
+import { AgentEventParser, HARNESS_PROTOCOL, type AgentReport, type AgentTest } from './agent-protocol.js'
+import { buildContainerSpec, STUDENT_USER } from './container-spec.js'
+import type { RunObservation } from './verdict.js'
+
+export interface SandboxRunInput {
+  submissionId: string
+  workerId: string
+  image: string
+  /** Command that starts the student half of the harness (image label `grader.runner`). */
+  runner: string[]
+  files: Record<string, string>
+  tests: Record<string, string>
+  limits: Limits
+  runtime?: string
+}
+
+/** Milliseconds per stage of one run. */
+export interface StageTimings { createMs: number, startMs: number, uploadMs: number, runMs: number, collectMs: number }
+
+export interface SandboxRunResult { observation: RunObservation, timings: StageTimings }
+
+/** Bounds on the trusted side, so even a broken harness cannot exhaust the worker. */
+const AGENT_OUTPUT_MAX_BYTES = 16 * 1024 * 1024
+/** From start until the agent is ready (files written, tests found). */
+const READY_TIMEOUT_MS = 20_000
+/** After the report, how long the container may take to exit before it is killed. */
+const EXIT_GRACE_MS = 3_000
+
+/**
+ * Grades one submission in one new container, used once and always removed:
+ * create → attach → start → send the job over stdin (the files go in through
+ * the Docker API, never a bind mount) → wait for "ready" → exec the runner as
+ * the student → wait for the report or the deadline (then SIGKILL through the
+ * API) → inspect (OOM flag, runner exit code) → remove.
+ *
+ * Verdicts are returned as an observation; only faults of ours are thrown
+ * (GraderError, retryable), so the caller can retry elsewhere.
+ */
+export async function runInSandbox (docker: Docker, input: SandboxRunInput, log: Logger): Promise<SandboxRunResult> {
+  const timings: StageTimings = { createMs: 0, startMs: 0, uploadMs: 0, runMs: 0, collectMs: 0 }
+  let mark = performance.now()
+  const lap = (stage: keyof StageTimings) => {
+    const now = performance.now()
+    timings[stage] = Math.round(now - mark)
+    mark = now
+  }
+
+  let container: Docker.Container
+  try {
+    container = await docker.createContainer(buildContainerSpec(input))
+  } catch (err) {
+    throw new GraderError('container_failed', `creating the grading container failed: ${(err as Error).message}`, { cause: err })
+  }
+  lap('createMs')
+
+  const obs: RunObservation = {
+    report: null, expected: [], finished: [], current: null,
+    timedOut: false, oomKilled: false, runnerExitCode: null, limits: input.limits,
+  }
+  let stream: Duplex | undefined
+  let deadline: NodeJS.Timeout | undefined
+  try {
+    stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as unknown as Duplex
+    const events = agentEvents(container, stream, obs)
+    try {
+      await container.start()
+    } catch (err) {
+      throw new GraderError('container_failed', `starting the grading container failed: ${(err as Error).message}`, { cause: err })
+    }
+    lap('startMs')
+
+    const job = { protocol: HARNESS_PROTOCOL, files: input.files, tests: input.tests, outputBytes: input.limits.outputKb * 1024 }
+    stream.write(JSON.stringify(job) + '\n')
+    const first = await withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready')
+    lap('uploadMs')
+
+    if (first === 'ready') {
+      const exec = await container.exec({
+        Cmd: input.runner,
+        User: STUDENT_USER,
+        WorkingDir: '/workspace',
+        AttachStdin: false,
+        AttachStdout: false,
+        AttachStderr: false,
+      })
+      await exec.start({ Detach: true })
+      // The student's time starts now: the deadline is enforced here, by killing the
+      // container through the API, not by a client-side timeout that would leave it running.
+      const killed = new Promise<void>((resolve) => {
+        deadline = setTimeout(() => {
+          obs.timedOut = true
+          container.kill({ signal: 'SIGKILL' }).catch(() => {}).finally(resolve)
+        }, input.limits.timeoutMs)
+      })
+      await Promise.race([events.done, killed])
+      clearTimeout(deadline)
+      lap('runMs')
+      obs.runnerExitCode = await exec.inspect().then(i => i.ExitCode ?? null, () => null)
+    }
+
+    // The agent exits after its report and the container with it; a stuck one is killed.
+    await withTimeout(container.wait(), EXIT_GRACE_MS, 'exit').catch(async () => {
+      await container.kill({ signal: 'SIGKILL' }).catch(() => {})
+      await container.wait()
+    })
+    const state = await container.inspect()
+    obs.oomKilled = state.State.OOMKilled === true
+    lap('collectMs')
+    return { observation: obs, timings }
+  } catch (err) {
+    if (err instanceof GraderError) throw err
+    throw new GraderError('host_unreachable', `Docker call failed during the run: ${(err as Error).message}`, { cause: err })
+  } finally {
+    clearTimeout(deadline)
+    stream?.destroy()
+    // Single use: the container goes whatever happened. A failure here is left to the reaper.
+    await container.remove({ force: true, v: true }).catch((err: Error) => {
+      log.warn({ err, containerId: container.id }, 'container removal failed; the reaper will retry')
+    })
+  }
+}
+
+interface AgentStream {
+  /** 'ready' once files are in place and tests found, 'report' when the agent finished early (syntax, no tests…). */
+  ready: Promise<'ready' | 'report'>
+  /** Resolves when the report arrived or the stream ended. */
+  done: Promise<void>
+}
+
+/** Follows the agent's stdout, recording events into `obs`. */
+function agentEvents (container: Docker.Container, stream: Duplex, obs: RunObservation): AgentStream {
+  const stdout = new PassThrough()
+  const stderr = new PassThrough()
+  container.modem.demuxStream(stream, stdout, stderr)
+  // The agent's stderr only carries Python tracebacks of the agent itself: keep a little for diagnosis.
+  let stderrTail = ''
+  stderr.on('data', (d: Buffer) => { stderrTail = (stderrTail + d.toString('utf8')).slice(-2000) })
+
+  const parser = new AgentEventParser(AGENT_OUTPUT_MAX_BYTES)
+  let onReady!: (v: 'ready' | 'report') => void
+  let failReady!: (e: Error) => void
+  let onDone!: () => void
+  const ready = new Promise<'ready' | 'report'>((resolve, reject) => { onReady = resolve; failReady = reject })
+  const done = new Promise<void>((resolve) => { onDone = resolve })
+  ready.catch(() => {})
+
+  const fail = (message: string) => {
+    failReady(new GraderError('harness_protocol', message))
+    onDone()
+  }
+  stdout.on('data', (chunk: Buffer) => {
+    let events
+    try {
+      events = parser.push(chunk)
+    } catch (err) {
+      stream.destroy()
+      return fail(`harness protocol broken: ${(err as Error).message}`)
+    }
+    for (const ev of events) {
+      switch (ev.event) {
+        case 'ready': obs.expected = ev.tests; onReady('ready'); break
+        case 'test': obs.current = ev.id; break
+        case 'result': recordFinished(obs, ev.test); break
+        case 'report':
+          obs.report = ev as AgentReport
+          onReady('report')
+          onDone()
+          break
+      }
+    }
+  })
+  const ended = () => {
+    if (obs.report === null) fail(`the harness ended without a report${stderrTail ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`)
+    onDone()
+  }
+  stream.on('end', ended)
+  stream.on('close', ended)
+  stream.on('error', ended)
+  return { ready, done }
+}
+
+function recordFinished (obs: RunObservation, test: AgentTest): void {
+  const i = obs.finished.findIndex(t => t.name === test.name)
+  if (i >= 0) obs.finished[i] = test
+  else obs.finished.push(test)
+  if (obs.current?.startsWith(test.name)) obs.current = null
+}
+
+async function withTimeout<T> (p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new GraderError('harness_protocol', `${what} within ${ms} ms`)), ms) }),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
