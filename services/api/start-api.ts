@@ -1,0 +1,67 @@
+import { Queue } from 'bullmq'
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { Config } from '../shared/config/config.js'
+import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
+import { SubmissionStore } from '../shared/store/submission-store.js'
+import { WorkerRegistry } from '../shared/store/worker-registry.js'
+import { buildApp } from './app.js'
+
+export interface RunningApi {
+  address: string
+  close: () => Promise<void>
+}
+
+/**
+ * The command connection fails fast while Redis is down: no offline queue and
+ * one retry, so a request gets a 503 in milliseconds instead of hanging on
+ * reconnect attempts.
+ */
+function commandConnection (config: Config, log: Logger, name: string): Redis {
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: name })
+  // without a listener ioredis prints every reconnect failure to stderr
+  redis.on('error', (err: Error) => { log.warn({ err, connection: name }, 'redis connection error') })
+  return redis
+}
+
+/** Opens the API's Redis connections, builds the app and listens; `close` undoes it all in order. */
+export async function startApi (config: Config, log: Logger): Promise<RunningApi> {
+  const redis = commandConnection(config, log, 'grader-api')
+  // a client in subscriber mode can run no other command: it gets its own connection,
+  // with an offline queue so it re-subscribes by itself after a reconnect
+  const subscriber = new Redis(config.redisUrl, { lazyConnect: true, connectionName: 'grader-api-done' })
+  subscriber.on('error', (err: Error) => { log.warn({ err, connection: 'grader-api-done' }, 'redis connection error') })
+  await Promise.all([redis.connect(), subscriber.connect()])
+
+  const queue = new Queue<GradingJob>(QUEUE_NAME, { connection: redis, prefix: config.prefix })
+  queue.on('error', err => { log.warn({ err }, 'queue error') })
+  await queue.waitUntilReady()
+
+  const app = await buildApp({
+    config,
+    redis,
+    subscriber,
+    queue,
+    store: new SubmissionStore(redis, config.prefix, config.resultTtlS),
+    registry: new WorkerRegistry(redis, config.prefix),
+    logger: log,
+  })
+  const address = await app.listen({ host: config.host, port: config.port })
+  log.info({ address, prefix: config.prefix, keys: config.apiKeys.length }, 'api listening')
+
+  return {
+    address,
+    close: async () => {
+      // one failing step must not skip the others
+      const steps: Array<[string, () => Promise<unknown>]> = [
+        ['http', async () => await app.close()],
+        ['queue', async () => await queue.close()],
+        ['subscriber', async () => await subscriber.quit()],
+        ['redis', async () => await redis.quit()],
+      ]
+      for (const [what, step] of steps) {
+        try { await step() } catch (err) { log.error({ err, what }, 'close failed') }
+      }
+    },
+  }
+}

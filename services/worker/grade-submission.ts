@@ -1,0 +1,73 @@
+import type { Job } from 'bullmq'
+import type { Logger } from 'pino'
+import type { HostPool } from '../hostpool/host-pool.js'
+import { runInSandbox } from '../sandbox/sandbox-run.js'
+import { decideVerdict } from '../sandbox/verdict.js'
+import type { GradingJob } from '../shared/contracts/job-schema.js'
+import type { Result } from '../shared/contracts/submission-schema.js'
+import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
+import type { SubmissionStore } from '../shared/store/submission-store.js'
+
+export interface GradeDeps {
+  pool: HostPool
+  store: SubmissionStore
+  workerId: string
+  log: Logger
+}
+
+/** Job data a retry adds: the host that failed, so the next attempt goes elsewhere. */
+type AttemptData = GradingJob & { lastHost?: string }
+
+/** What a student reads when we could not grade, whatever broke on our side. */
+export const INTERNAL_MESSAGE = 'We could not grade your submission because of a problem on our side, not in your code. Please submit it again.'
+
+/**
+ * The BullMQ processor: one job in, one result stored. Verdicts (pass, fail,
+ * timeout, OOM…) are results, never errors. Faults of ours are rethrown while
+ * attempts remain, so BullMQ retries them with backoff (and the next attempt
+ * avoids the host that failed); once they run out, or for a fault not worth
+ * retrying, the student gets `error/internal`, never `fail`.
+ */
+export function createGradeProcessor (deps: GradeDeps) {
+  return async function gradeSubmission (job: Job<AttemptData>): Promise<void> {
+    const data = job.data
+    const attempt = job.attemptsMade + 1
+    const log = deps.log.child({ submissionId: data.submissionId, jobId: job.id, language: data.language, attempt })
+    const queueMs = Date.now() - data.enqueuedAt
+    await deps.store.markRunning(data.submissionId)
+
+    let lease
+    try {
+      lease = await deps.pool.acquire(data.language, data.lastHost)
+      const hostLog = log.child({ host: lease.host.id })
+      const { observation, timings } = await runInSandbox(lease.host.docker, {
+        submissionId: data.submissionId,
+        workerId: deps.workerId,
+        image: lease.image.ref,
+        runner: lease.image.runner,
+        files: data.files,
+        tests: data.tests,
+        limits: data.limits,
+      }, hostLog)
+      const verdict = decideVerdict(observation)
+      const durationMs = timings.createMs + timings.startMs + timings.uploadMs + timings.runMs + timings.collectMs
+      const result: Result = { ...verdict, durationMs, timings: { queueMs, ...timings }, host: lease.host.id, attempts: attempt }
+      const first = await deps.store.complete(data.submissionId, result)
+      hostLog.info({ status: result.status, reason: result.reason, durationMs, queueMs, duplicate: !first }, 'graded')
+    } catch (err) {
+      const fault = isGraderError(err) ? err : new GraderError('internal', (err as Error).message, { cause: err, retryable: false })
+      const attemptsLeft = (job.opts.attempts ?? 1) - attempt
+      if (fault.retryable && attemptsLeft > 0) {
+        log.warn({ err: fault, host: lease?.host.id, attemptsLeft }, 'grading fault: retrying')
+        if (lease) await job.updateData({ ...data, lastHost: lease.host.id })
+        throw fault
+      }
+      log.error({ err: fault, host: lease?.host.id }, 'grading fault: giving up')
+      await deps.store.complete(data.submissionId, {
+        status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: attempt,
+      })
+    } finally {
+      lease?.release()
+    }
+  }
+}
