@@ -32,6 +32,9 @@ const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/m
   cwd: ROOT,
   stdio: 'inherit',
   env: { ...process.env, ...env.env, GRADER_API_KEYS: keys },
+  // Its own process group: a terminal's Ctrl-C reaches this script only, which
+  // forwards it once; a second copy would make the grader skip its clean stop.
+  detached: true,
 })
 
 let stopping = false

@@ -27,7 +27,9 @@ export async function startPrivateRedis (dataDir, { persist = true } = {}) {
   const port = await freePort()
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', resolve(dataDir), '--save', '',
     '--protected-mode', 'yes', '--appendonly', persist ? 'yes' : 'no', '--logfile', join(resolve(dataDir), 'redis.log')]
-  const child = spawn('redis-server', args, { stdio: 'ignore' })
+  // Its own process group: Ctrl-C reaches only our script, which stops Redis
+  // after the grader has closed its connections, not before.
+  const child = spawn('redis-server', args, { stdio: 'ignore', detached: true })
   let exited = false
   child.on('exit', () => { exited = true })
   await waitFor('redis-server', async () => {

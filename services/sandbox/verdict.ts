@@ -50,10 +50,15 @@ function shown (test: AgentTest): TestResult {
 /** Tests in file order: finished ones as reported, the interrupted one and the rest as errors explaining why. */
 function interruptedTests (obs: RunObservation, why: string): TestResult[] {
   const done = new Map(obs.finished.map(t => [t.name, t]))
+  const reported = new Map((obs.report?.tests ?? []).map(t => [t.name, t]))
   return obs.expected.map(name => {
     const finished = done.get(name)
     if (finished) return shown(finished)
-    if (name === obs.current) return { name, status: 'error', message: why }
+    if (obs.current !== null && (name === obs.current || obs.current.startsWith(`${name}[`))) {
+      // What it printed before it was stopped helps the student most.
+      const output = reported.get(name)?.output
+      return shown({ name, status: 'error', message: why, ...(output ? { output } : {}) })
+    }
     return { name, status: 'error', message: 'Not run: the run was stopped before this test.' }
   })
 }

@@ -240,7 +240,10 @@ class Run:
         """One expected test's result, strict: it must have reported exactly once with a real outcome."""
         base = {'name': test['id'], 'test_code': test['code']}
         ids = [i for i in self.reports if i == test['id'] or (i or '').startswith(test['id'] + '[')]
-        output = b''.join(bytes(self.kept.get(i, b'')) for i in ids).decode('utf-8', 'replace')
+        printed = set(ids)
+        if self.current and (self.current == test['id'] or self.current.startswith(test['id'] + '[')):
+            printed.add(self.current)  # the test cut short still shows what it printed
+        output = b''.join(bytes(self.kept.get(i, b'')) for i in sorted(printed)).decode('utf-8', 'replace')
         if output:
             base['output'] = output
         if not ids:

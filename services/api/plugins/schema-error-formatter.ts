@@ -22,7 +22,10 @@ export function formatSchemaErrors (errors: FastifySchemaValidationError[], data
     const where = `${dataVar}${e.instancePath}`
     const extra = (e.params as { additionalProperties?: unknown }).additionalProperties
     if (e.keyword === 'additionalProperties' && Array.isArray(extra)) {
-      problems.add(`${where} has unknown properties: ${extra.map(name => JSON.stringify(name)).join(', ')}`)
+      // A map such as `files` allows any key but checks each value: a bad value
+      // is reported at its own path, and is no unknown property.
+      const unknown = extra.filter(name => !errors.some(o => o !== e && o.keyword !== 'boolean' && o.instancePath === `${e.instancePath}/${String(name)}`))
+      if (unknown.length > 0) problems.add(`${where} has unknown properties: ${unknown.map(name => JSON.stringify(name)).join(', ')}`)
     } else {
       problems.add(`${where} ${e.message ?? 'is invalid'}`)
     }

@@ -36,7 +36,7 @@ export const SubmissionRequestSchema = Type.Object({
   files: FileMap,
   tests: FileMap,
   limits: Type.Optional(LimitsRequestSchema),
-  metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', description: 'Opaque to the grader; echoed back' })),
+  metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description: 'Opaque to the grader; echoed back' })),
 }, { additionalProperties: false })
 export type SubmissionRequest = Static<typeof SubmissionRequestSchema>
 
@@ -83,7 +83,7 @@ export const SubmissionSchema = Type.Object({
   state: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done')]),
   language: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
-  metadata: Type.Unsafe<Record<string, unknown>>({ type: 'object' }),
+  metadata: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }),
   result: Type.Optional(ResultSchema),
 })
 export type Submission = Static<typeof SubmissionSchema>

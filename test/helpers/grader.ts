@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import Docker from 'dockerode'
+import { Redis } from 'ioredis'
+import { pino } from 'pino'
+import { startApi } from '../../services/api/start-api.js'
+import { LABELS } from '../../services/sandbox/container-spec.js'
+import { loadConfig, type Config } from '../../services/shared/config/config.js'
+import type { Submission } from '../../services/shared/contracts/submission-schema.js'
+import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
+
+export const TEST_KEY = 'integration-test-key'
+
+export interface TestGrader {
+  url: string
+  config: Config
+  worker: RunningWorker
+  /** POST /v1/submissions?wait=true and return the finished submission. */
+  grade: (body: unknown) => Promise<Submission>
+  /** Raw request, for status-code checks. */
+  request: (path: string, init?: RequestInit & { key?: string | null }) => Promise<Response>
+  /** Grading containers of this grader still on its Docker hosts. */
+  leftovers: () => Promise<Docker.ContainerInfo[]>
+  close: () => Promise<void>
+}
+
+/**
+ * A whole grader (API on a free port + worker) against the test run's real
+ * Redis and real Docker engine, under a Redis prefix and worker id of its own.
+ * `close` stops it and deletes its keys.
+ */
+export async function startTestGrader (env: Record<string, string> = {}): Promise<TestGrader> {
+  if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run the tests with `npm test`')
+  const config = loadConfig({
+    ...process.env,
+    PORT: '0',
+    GRADER_API_KEYS: TEST_KEY,
+    GRADER_PREFIX: `test-${randomUUID()}`,
+    GRADER_WORKER_ID: `test-worker-${randomUUID()}`,
+    GRADER_WAIT_MAX_MS: '120000',
+    GRADER_ATTEMPTS: '2',
+    ...env,
+  })
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })
+  const worker = await startWorker(config, redis, log)
+  const api = await startApi(config, log)
+
+  const request = async (path: string, init: RequestInit & { key?: string | null } = {}) => {
+    const { key = TEST_KEY, ...rest } = init
+    const headers = new Headers(rest.headers)
+    if (key !== null) headers.set('authorization', `Bearer ${key}`)
+    if (rest.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json')
+    return await fetch(`${api.address}${path}`, { ...rest, headers })
+  }
+  const grade = async (body: unknown) => {
+    const res = await request('/v1/submissions?wait=true', { method: 'POST', body: JSON.stringify(body) })
+    const json = await res.json() as Submission
+    if (res.status !== 200) throw new Error(`grading did not finish: ${res.status} ${JSON.stringify(json)}`)
+    return json
+  }
+  const leftovers = async () => {
+    const all = await Promise.all(worker.pool.hosts.map(h => h.docker.listContainers({
+      all: true, filters: JSON.stringify({ label: [`${LABELS.worker}=${config.workerId}`] }),
+    })))
+    return all.flat()
+  }
+  return {
+    url: api.address,
+    config,
+    worker,
+    grade,
+    request,
+    leftovers,
+    close: async () => {
+      await api.close()
+      await worker.close()
+      let cursor = '0'
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.prefix}:*`, 'COUNT', 500)
+        if (keys.length > 0) await redis.del(...keys)
+        cursor = next
+      } while (cursor !== '0')
+      await redis.quit()
+    },
+  }
+}
+
+/** A Python submission: `files` default to one solution.py, tests to one test file. */
+export function python (solution: string, tests: string, extra: Record<string, unknown> = {}) {
+  return { language: 'python', files: { 'solution.py': solution }, tests: { 'test_solution.py': tests }, ...extra }
+}
