@@ -12,6 +12,8 @@ export interface RuntimeImage {
   harness: number
   /** Command that starts the student half of the harness. */
   runner: string[]
+  /** OCI runtime the image asks for (label `grader.runtime`), if any. */
+  runtime?: string
 }
 
 /** One Docker daemon the worker grades on. */
@@ -22,6 +24,8 @@ export class DockerHost {
   /** Whether the last probe got an answer. */
   reachable = false
   images = new Map<string, RuntimeImage>()
+  /** OCI runtimes the daemon offers (`runc`, maybe `runsc`…), read once it answers. */
+  runtimes = new Set<string>()
   lastError: string | null = null
 
   constructor (readonly endpoint: string, public concurrency: number) {
@@ -93,7 +97,11 @@ export class HostPool {
         // Newest harness protocol wins, then newest image.
         if (known === undefined || image.harness > known.harness) found.set(image.language, image)
       }
-      if (!host.reachable) this.log.info({ host: host.id, languages: [...found.keys()] }, 'host reachable')
+      if (host.runtimes.size === 0) {
+        const info = await withTimeout(host.docker.info() as Promise<{ Runtimes?: Record<string, unknown> }>, PROBE_TIMEOUT_MS)
+        host.runtimes = new Set(Object.keys(info.Runtimes ?? {}))
+      }
+      if (!host.reachable) this.log.info({ host: host.id, languages: [...found.keys()], runtimes: [...host.runtimes] }, 'host reachable')
       host.images = found
       host.reachable = true
       host.lastError = null
@@ -136,6 +144,18 @@ export class HostPool {
     }
   }
 
+  /**
+   * The OCI runtime for a run: the operator's choice for the language, else the
+   * image's; used only where the host has it (otherwise Docker's default).
+   */
+  runtimeFor (host: DockerHost, image: RuntimeImage, configured: Readonly<Record<string, string>>): string | undefined {
+    const wanted = configured[image.language] ?? image.runtime
+    if (wanted === undefined) return undefined
+    if (host.runtimes.has(wanted)) return wanted
+    this.log.warn({ host: host.id, runtime: wanted, language: image.language }, 'runtime not on this host: using the default')
+    return undefined
+  }
+
   private wake (): void {
     for (const w of this.waiters.splice(0)) w()
   }
@@ -149,7 +169,8 @@ function runtimeImage (info: Docker.ImageInfo): RuntimeImage | null {
   try { runner = JSON.parse(labels['grader.runner'] ?? '') } catch { return null }
   if (!Array.isArray(runner) || !runner.every(a => typeof a === 'string')) return null
   const tag = info.RepoTags?.find(t => t !== '<none>:<none>') ?? info.Id
-  return { language, ref: info.Id, tag, harness: Number(labels['grader.harness'] ?? 0), runner }
+  const runtime = labels['grader.runtime']
+  return { language, ref: info.Id, tag, harness: Number(labels['grader.harness'] ?? 0), runner, ...(runtime ? { runtime } : {}) }
 }
 
 async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {

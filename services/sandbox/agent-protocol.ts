@@ -34,6 +34,8 @@ export interface AgentReport {
   outsideOutput?: string
   outputBytes?: number
   outputExceeded?: boolean
+  /** A kernel limit the student's code ran into, after which the agent stopped the run. */
+  limit?: 'pids' | 'disk'
   /** Tampering the runner detected in its own process (integrity checks). */
   problems?: string[]
   tests?: AgentTest[]

@@ -18,6 +18,20 @@ const CPU_PERIOD_US = 10_000
 /** Largest file the student may write (RLIMIT_FSIZE): bounded by the tmpfs anyway, but fails fast with EFBIG. */
 const MAX_FILE_BYTES = 16 * MiB
 
+/**
+ * Paths hidden from the container (bind-mounted over with nothing). Setting
+ * MaskedPaths replaces Docker's default list, so that list is repeated here,
+ * then what a grader also hides: the kernel's build config and symbol table
+ * (exploit reconnaissance) and loaded modules.
+ */
+export const MASKED_PATHS = [
+  // Docker's defaults
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+  // ours
+  '/proc/config.gz', '/proc/kallsyms', '/proc/modules', '/proc/sys/kernel/random/boot_id', '/sys/kernel',
+]
+
 export interface ContainerSpecInput {
   image: string
   limits: Limits
@@ -25,6 +39,11 @@ export interface ContainerSpecInput {
   workerId: string
   /** Runtime (e.g. `runsc`) when the image or host asks for one; Docker's default otherwise. */
   runtime?: string
+  /**
+   * Seccomp profile as JSON text (the Docker API takes the profile itself, not
+   * a path). Absent: the daemon's default profile, which is never disabled.
+   */
+  seccompProfile?: string
 }
 
 /**
@@ -64,8 +83,9 @@ export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateO
       NetworkMode: 'none',
       // No capability: no mount, chroot, raw sockets, ptrace across uids, module loading, setuid.
       CapDrop: ['ALL'],
-      // setuid binaries cannot raise privileges.
-      SecurityOpt: ['no-new-privileges'],
+      // setuid binaries cannot raise privileges; a syscall filter narrows the kernel surface.
+      SecurityOpt: ['no-new-privileges', ...(input.seccompProfile ? [`seccomp=${input.seccompProfile}`] : [])],
+      MaskedPaths: MASKED_PATHS,
       Privileged: false,
       // Nothing outside the tmpfs mounts can be written: no planted binaries, no shadowed libraries.
       ReadonlyRootfs: true,

@@ -17,6 +17,7 @@ export interface SandboxRunInput {
   tests: Record<string, string>
   limits: Limits
   runtime?: string
+  seccompProfile?: string
 }
 
 /** Milliseconds per stage of one run. */

@@ -92,12 +92,20 @@ export function decideVerdict (obs: RunObservation): Verdict {
     const message = `Your code printed more than ${limits.outputKb} KB of output${inTest(current)} and was stopped. Remove prints inside loops.`
     return { status: 'error', reason: 'output', message, tests: interruptedTests({ ...obs, current }, message) }
   }
+  if (report.limit === 'pids') {
+    const message = `Your code tried to run more than ${limits.pids} processes or threads at once${inTest(current)} and was stopped. Look for code that starts processes or threads in a loop.`
+    return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
+  }
+  if (report.limit === 'disk') {
+    const message = `Your code filled the temporary disk space (/tmp)${inTest(current)} and was stopped. Write less data to files.`
+    return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
+  }
   if (report.problems && report.problems.length > 0) {
     return {
       status: 'error',
       reason: 'runtime',
       message: `Your code tampered with the test framework, so no result can be trusted: ${report.problems.join('; ')}`,
-      tests: [],
+      tests: obs.expected.map(name => ({ name, status: 'error', message: 'No result: the test framework was tampered with during the run.' })),
     }
   }
   if (report.collectErrors && report.collectErrors.length > 0) {

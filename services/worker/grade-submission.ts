@@ -13,6 +13,10 @@ export interface GradeDeps {
   store: SubmissionStore
   workerId: string
   log: Logger
+  /** Seccomp profile text for every grading container; undefined = the daemon's default. */
+  seccompProfile?: string
+  /** language → OCI runtime chosen by the operator. */
+  runtimes: Readonly<Record<string, string>>
 }
 
 /** Job data a retry adds: the host that failed, so the next attempt goes elsewhere. */
@@ -48,6 +52,8 @@ export function createGradeProcessor (deps: GradeDeps) {
         files: data.files,
         tests: data.tests,
         limits: data.limits,
+        seccompProfile: deps.seccompProfile,
+        runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
       }, hostLog)
       const verdict = decideVerdict(observation)
       const durationMs = timings.createMs + timings.startMs + timings.uploadMs + timings.runMs + timings.collectMs

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
 import { reapLeftovers } from '../sandbox/reaper.js'
+import { loadSeccompProfile } from '../sandbox/seccomp-profile.js'
 import type { Config } from '../shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
@@ -43,7 +44,9 @@ export async function startWorker (config: Config, redis: Redis, log: Logger): P
   await beat()
   const timers = [setInterval(() => { void beat() }, HEARTBEAT_MS), setInterval(() => { void reap() }, REAP_INTERVAL_MS)]
 
-  const worker = new Worker<GradingJob>(QUEUE_NAME, createGradeProcessor({ pool, store, workerId: config.workerId, log }), {
+  const seccompProfile = loadSeccompProfile(config.seccomp)
+  const processor = createGradeProcessor({ pool, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes })
+  const worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
     prefix: config.prefix,

@@ -23,6 +23,8 @@ started dies with it.
 Everything printed on stdout is one JSON object per line, for the worker.
 """
 import ast
+import hashlib
+import hmac
 import json
 import os
 import select
@@ -35,13 +37,17 @@ WORKSPACE = '/workspace'
 SOCKET_PATH = '/run/grader/agent.sock'
 MAX_JOB_BYTES = 8 * 1024 * 1024
 # Test-boundary events the runner waits on (see runner.py).
-SYNC_EVENTS = ('start', 'finish')
+SYNC_EVENTS = ('collected', 'start', 'finish')
 ACK = b'\x06'
 # Output kept per test before truncation to what a result shows.
 KEEP_PER_TEST = 4096
 # How long the runner may take to connect once we said ready.
 CONNECT_TIMEOUT_S = 15
 # Student files that would change how pytest itself behaves.
+# How often limits are checked while the runner runs.
+LIMIT_POLL_S = 0.2
+# The container's pids cgroup: "max N" counts forks refused at the limit (cgroup v1, then v2).
+PIDS_EVENTS = ('/sys/fs/cgroup/pids/pids.events', '/sys/fs/cgroup/pids.events')
 RESERVED_NAMES = {'conftest.py', 'pytest.ini', 'pyproject.toml', 'tox.ini', 'setup.cfg'}
 
 
@@ -122,9 +128,15 @@ def discover_tests(path, source):
     found = []
 
     def add(node_id, node, marks):
+        decorators = decorator_names(node)
         found.append({
             'id': node_id,
             'marks': sorted(marks),
+            # Where the function's code object must come from: the first line
+            # (a decorator's, if any) in this file. Only checked for tests whose
+            # decorators are all pytest marks: other decorators may wrap them.
+            'line': min([node.lineno] + [d.lineno for d in node.decorator_list]),
+            'plain': all(d.startswith(('pytest.mark.', 'mark.')) for d in decorators),
             'code': textwrap.dedent(ast.get_source_segment(source, node, padded=True) or ''),
         })
 
@@ -182,8 +194,9 @@ def read_job():
 class Run:
     """What the runner reported so far, and the output attributed to each test."""
 
-    def __init__(self, expected, output_budget):
+    def __init__(self, expected, output_budget, test_files=()):
         self.expected = expected
+        self.test_files = list(test_files)
         self.output_budget = output_budget
         self.output_total = 0
         self.current = None
@@ -206,6 +219,13 @@ class Run:
         kind = ev.get('e')
         if kind == 'collected':
             self.collected = list(ev.get('ids', []))
+            # The tests are loaded: from now on the student's code cannot read
+            # them as files (the runner waits for our ack before running any).
+            for path in self.test_files:
+                try:
+                    os.unlink(os.path.join(WORKSPACE, path))
+                except OSError:
+                    pass
         elif kind == 'collect_error':
             self.collect_errors.append({'path': ev.get('path'), 'message': ev.get('message', '')})
         elif kind == 'start':
@@ -300,6 +320,31 @@ class Run:
         return 'pass', None
 
 
+def limit_reached():
+    """A kernel limit the student's code ran into: more processes than allowed, or /tmp full.
+
+    The student's code gets EAGAIN or ENOSPC and might limp on; we stop the
+    run instead, so the verdict names the cause rather than a confusing error.
+    """
+    for path in PIDS_EVENTS:
+        try:
+            with open(path) as f:
+                for line in f:
+                    name, _, count = line.partition(' ')
+                    if name == 'max' and int(count) > 0:
+                        return 'pids'
+            break
+        except (OSError, ValueError):
+            continue
+    try:
+        st = os.statvfs('/tmp')
+        if st.f_bavail * st.f_frsize < 64 * 1024 or (st.f_files and st.f_favail < 16):
+            return 'disk'
+    except OSError:
+        pass
+    return None
+
+
 def drain(sock, run):
     """Reads whatever output is waiting; False once the budget is spent."""
     while True:
@@ -334,17 +379,29 @@ def serve(job, expected, test_files):
     os.unlink(SOCKET_PATH)
 
     has_conftest = any(p.rsplit('/', 1)[-1] == 'conftest.py' for p in job['tests'])
-    config = {'testFiles': test_files, 'noconftest': not has_conftest, 'strict': bool(job.get('strict'))}
+    # Per-run key the runner signs its events with (see runner.make_signer).
+    key = os.urandom(32)
+    config = {
+        'key': key.hex(),
+        'testFiles': test_files,
+        'noconftest': not has_conftest,
+        'strict': bool(job.get('strict')),
+        'tests': [{'id': t['id'], 'line': t['line'], 'plain': t['plain']} for t in expected],
+    }
     try:
         events.sendall((json.dumps(config) + '\n').encode())
     except OSError:
         pass  # the runner is gone already: the loop below sees the end of its stream and reports it
 
-    run = Run(expected, int(job['outputBytes']))
+    run = Run(expected, int(job['outputBytes']), test_files)
     pending = b''
+    seq = 0
     open_socks = [events, output]
     while events in open_socks:
-        readable, _, _ = select.select(open_socks, [], [])
+        readable, _, _ = select.select(open_socks, [], [], LIMIT_POLL_S)
+        limit = limit_reached()
+        if limit:
+            finish(dict(run.summary(), limit=limit))
         # Output first: the runner flushes before each event, so everything a
         # test printed is already here when its "finish" event arrives.
         if output in readable:
@@ -358,7 +415,10 @@ def serve(job, expected, test_files):
             if peek == b'':
                 open_socks.remove(output)
         if events in readable:
-            chunk = events.recv(65536)
+            try:
+                chunk = events.recv(65536)
+            except ConnectionResetError:
+                chunk = b''  # the runner died with an acknowledgement unread: same as its end
             if not chunk:
                 open_socks.remove(events)
                 break
@@ -369,11 +429,17 @@ def serve(job, expected, test_files):
                 line, pending = pending.split(b'\n', 1)
                 if output in open_socks and not drain(output, run):
                     finish(dict(run.summary(), outputExceeded=True))
+                payload, _, mac = line.rpartition(b'\t')
+                seq += 1
+                expected_mac = hmac.new(key, b'%d:' % seq + payload, hashlib.sha256).hexdigest().encode()
+                if not hmac.compare_digest(mac, expected_mac):
+                    # Only code inside the test process can write there: the student's.
+                    finish(dict(run.summary(), problems=['the test reports were forged (an event without a valid signature)']))
                 try:
-                    event = json.loads(line)
+                    event = json.loads(payload)
                     run.on_event(event)
                 except (ValueError, AttributeError):
-                    finish(dict(run.summary(), fault='runner sent a malformed event'))
+                    finish(dict(run.summary(), problems=['the test reports were malformed']))
                 if event.get('e') in SYNC_EVENTS:
                     # The runner waits for this: nothing more is printed until it
                     # arrives, so the output drained above belongs to the event's test.

@@ -32,6 +32,17 @@ export const EnvSchema = Type.Object({
   GRADER_WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}` }),
   /** Prefix of Redis keys and the queue, so several graders can share a Redis. @defaultValue grader */
   GRADER_PREFIX: Type.String({ default: 'grader', pattern: '^[a-zA-Z0-9_-]+$' }),
+  /**
+   * Seccomp profile of grading containers: `default` (the daemon's own, never
+   * disabled), `strict` (deploy/seccomp/grader-strict.json) or a path to a
+   * profile file. @defaultValue default
+   */
+  GRADER_SECCOMP: Type.String({ default: 'default' }),
+  /**
+   * OCI runtime per language, used on hosts that have it: `python=runsc,java=kata`.
+   * A language's image may also ask for one with the `grader.runtime` label. @defaultValue none
+   */
+  GRADER_RUNTIMES: Type.String({ default: '' }),
   /** pino level. @defaultValue info */
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
@@ -54,6 +65,9 @@ export interface Config {
   readonly workerId: string
   readonly prefix: string
   readonly logLevel: string
+  readonly seccomp: string
+  /** language → OCI runtime name */
+  readonly runtimes: Readonly<Record<string, string>>
 }
 
 export class ConfigError extends Error {
@@ -81,6 +95,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       if (!/^(unix|tcp|ssh|http|https):\/\//.test(endpoint)) problems.push(`DOCKER_HOSTS entry "${endpoint}" must start with unix://, tcp://, ssh://, http:// or https://`)
     }
   }
+  const runtimes = (withDefaults as { GRADER_RUNTIMES?: unknown }).GRADER_RUNTIMES
+  if (typeof runtimes === 'string') {
+    for (const entry of list(runtimes)) {
+      if (!/^[a-z0-9_-]+=[a-zA-Z0-9_.-]+$/.test(entry)) problems.push(`GRADER_RUNTIMES entry "${entry}" must look like language=runtime`)
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems)
   const e = withDefaults as Env
   return Object.freeze({
@@ -97,5 +117,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     workerId: e.GRADER_WORKER_ID,
     prefix: e.GRADER_PREFIX,
     logLevel: e.LOG_LEVEL,
+    seccomp: e.GRADER_SECCOMP,
+    runtimes: Object.freeze(Object.fromEntries(list(e.GRADER_RUNTIMES).map(entry => entry.split('=') as [string, string]))),
   })
 }

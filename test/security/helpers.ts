@@ -1,0 +1,132 @@
+// Small helpers shared by the security suite: writing hostile Python inline,
+// submitting without waiting, finding a run's container, reading results.
+import { readFileSync } from 'node:fs'
+import { readFile, readdir } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type Docker from 'dockerode'
+import { LABELS } from '../../services/sandbox/container-spec.js'
+import type { Result, Submission, TestResult } from '../../services/shared/contracts/submission-schema.js'
+import type { TestGrader } from '../helpers/grader.js'
+
+/** The `student` uid of the runtime images (see images/python/Dockerfile). */
+export const STUDENT_UID = 10002
+
+/** Polling step while waiting on state that has no event to wait on (a container appearing, a submission finishing). */
+const POLL_MS = 50
+
+/**
+ * Python source written inline: the common indentation of the template is
+ * removed and the text is taken raw, so `'\n'` in the Python stays a backslash
+ * escape. A multi-line value (a shared snippet) is indented like the line it
+ * is placed on.
+ */
+export function py (strings: TemplateStringsArray, ...values: unknown[]): string {
+  const PLACEHOLDER = '\u0000'
+  const text = strings.raw.join(PLACEHOLDER).replace(/^\n/, '').replace(/[ \t]+$/, '')
+  const lines = text.split('\n')
+  const indents = lines.filter(l => l.trim() !== '').map(l => /^ */.exec(l)![0].length)
+  const cut = indents.length > 0 ? Math.min(...indents) : 0
+  const pieces = lines.map(l => l.slice(cut)).join('\n').split(PLACEHOLDER)
+  return pieces.reduce((out, piece, i) => {
+    const indent = /(?:^|\n)([ \t]*)$/.exec(out)?.[1] ?? ''
+    return out + String(values[i - 1]).replace(/\n(?=.)/g, `\n${indent}`) + piece
+  })
+}
+
+/** A hostile program kept as a file under test/fixtures/security/ (too long to read well inline). */
+export function securityFixture (name: string): string {
+  return readFileSync(new URL(`../fixtures/security/${name}`, import.meta.url), 'utf8')
+}
+
+/** The Docker engine the test grader runs its containers on. */
+export function engineOf (grader: TestGrader): Docker {
+  const host = grader.worker.pool.hosts[0]
+  if (!host) throw new Error('the test grader has no Docker host')
+  return host.docker
+}
+
+/** The runtime image the worker grades Python with (an image id). */
+export function pythonImageOf (grader: TestGrader): string {
+  const image = grader.worker.pool.hosts[0]?.images.get('python')
+  if (!image) throw new Error('the test grader has no python image')
+  return image.ref
+}
+
+/** POST a submission without waiting; returns its id. */
+export async function submit (grader: TestGrader, body: unknown): Promise<string> {
+  const res = await grader.request('/v1/submissions', { method: 'POST', body: JSON.stringify(body) })
+  const json = await res.json() as { id?: string }
+  if (res.status !== 202 || !json.id) throw new Error(`submission not accepted: ${res.status} ${JSON.stringify(json)}`)
+  return json.id
+}
+
+/** GET a submission as the API answers it. */
+export async function fetchSubmission (grader: TestGrader, id: string): Promise<Submission> {
+  const res = await grader.request(`/v1/submissions/${id}`)
+  if (res.status !== 200) throw new Error(`GET /v1/submissions/${id} answered ${res.status}`)
+  return await res.json() as Submission
+}
+
+/** Polls `check` until it returns a value other than undefined, at most `withinMs`. */
+export async function until<T> (what: string, check: () => Promise<T | undefined>, withinMs = 60_000): Promise<T> {
+  const deadline = Date.now() + withinMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`gave up waiting ${withinMs} ms for ${what}`)
+    await sleep(POLL_MS)
+  }
+}
+
+/** Waits until a submission is done and returns it. */
+export async function untilDone (grader: TestGrader, id: string): Promise<Submission> {
+  return await until(`submission ${id} to be done`, async () => {
+    const sub = await fetchSubmission(grader, id)
+    return sub.state === 'done' ? sub : undefined
+  })
+}
+
+/** Waits until the grading container of a submission is running and returns its id. */
+export async function untilContainerRunning (grader: TestGrader, submissionId: string): Promise<string> {
+  return await until(`the container of submission ${submissionId}`, async () => {
+    const [found] = await engineOf(grader).listContainers({
+      filters: JSON.stringify({ label: [`${LABELS.submission}=${submissionId}`], status: ['running'] }),
+    })
+    return found?.Id
+  })
+}
+
+/** The result of one test, by the function name at the end of its node id. */
+export function testNamed (sub: Submission, name: string): TestResult | undefined {
+  return sub.result?.tests.find(t => t.name === name || t.name.endsWith(`::${name}`))
+}
+
+/** The result without the noise (timings, test code), for assertion messages. */
+export function summary (sub: Submission): string {
+  const r: Partial<Result> = sub.result ?? {}
+  return JSON.stringify({
+    status: r.status,
+    reason: r.reason,
+    message: r.message,
+    tests: r.tests?.map(t => ({ name: t.name, status: t.status, message: t.message, output: t.output })),
+  }, null, 1)
+}
+
+/**
+ * Processes of the given uid on this machine, with their cgroup paths (which
+ * name the container they run in). The Docker engine is local, so a
+ * container's processes appear in this /proc with their host-side uid.
+ */
+export async function processesOfUid (uid: number): Promise<Array<{ pid: number, name: string, cgroup: string }>> {
+  const found: Array<{ pid: number, name: string, cgroup: string }> = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    // A process can end between readdir and read: that one is simply gone.
+    const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '')
+    const uids = /^Uid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).map(Number) ?? []
+    if (!uids.includes(uid)) continue
+    const cgroup = await readFile(`/proc/${entry}/cgroup`, 'utf8').catch(() => '')
+    found.push({ pid: Number(entry), name: /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?', cgroup })
+  }
+  return found
+}
