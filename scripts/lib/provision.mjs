@@ -15,7 +15,9 @@ function ensureNodeModules () {
   const installed = join(ROOT, 'node_modules', '.package-lock.json')
   if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs)) return
   log('installing node modules')
-  run('npm', [existsSync(lock) ? 'ci' : 'install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT })
+  // `npm install` rather than `npm ci`: it follows the lock file too, and does
+  // not refuse a lock that lacks other platforms' optional packages.
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT })
 }
 
 /**
