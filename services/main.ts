@@ -5,14 +5,14 @@
  */
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
-import { apiLoggerOptions } from './api/logger-options.js'
+import { processLoggerOptions } from './shared/observability/logger-options.js'
 import { startApi } from './api/start-api.js'
 import { loadConfig } from './shared/config/config.js'
 import { LIMITS } from './shared/config/limits.js'
 import { failStart, stopOnSignals } from './shared/observability/process-lifecycle.js'
 import { startWorker } from './worker/start-worker.js'
 
-const log = pino(apiLoggerOptions(process.env.LOG_LEVEL ?? 'info'))
+const log = pino(processLoggerOptions(process.env.LOG_LEVEL ?? 'info'))
 async function main (): Promise<void> {
   const config = loadConfig()
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })

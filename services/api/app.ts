@@ -8,7 +8,7 @@ import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 import type { WorkerRegistry } from '../shared/store/worker-registry.js'
-import { apiLoggerOptions, withRedaction, type ApiLoggerOptions } from './logger-options.js'
+import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../shared/observability/logger-options.js'
 import { requireApiKey } from './plugins/auth.js'
 import { installErrorHandling } from './plugins/error-handler.js'
 import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
@@ -36,9 +36,9 @@ export interface ApiDeps {
   /** Live workers' heartbeats: which languages can be graded, whether anything can. */
   registry: WorkerRegistry
   /**
-   * A pino logger (used as is: configure its redaction, see `apiLoggerOptions`)
+   * A pino logger (used as is: configure its redaction, see `processLoggerOptions`)
    * or pino options (API redaction added).
-   * @defaultValue `apiLoggerOptions(config.logLevel)`
+   * @defaultValue `processLoggerOptions(config.logLevel)`
    */
   logger?: FastifyBaseLogger | ApiLoggerOptions
 }
@@ -65,7 +65,7 @@ function createFastify (deps: ApiDeps): FastifyInstance {
     onConstructorPoisoning: 'error' as const,
   }
   if (isLoggerInstance(deps.logger)) return Fastify({ ...common, loggerInstance: deps.logger })
-  const logger = deps.logger === undefined ? apiLoggerOptions(deps.config.logLevel) : withRedaction(deps.logger)
+  const logger = deps.logger === undefined ? processLoggerOptions(deps.config.logLevel) : withRedaction(deps.logger)
   return Fastify({ ...common, logger })
 }
 

@@ -5,13 +5,13 @@
 import { pino } from 'pino'
 import { loadConfig } from '../shared/config/config.js'
 import { failStart, stopOnSignals } from '../shared/observability/process-lifecycle.js'
-import { apiLoggerOptions } from './logger-options.js'
+import { processLoggerOptions } from '../shared/observability/logger-options.js'
 import { startApi } from './start-api.js'
 
 /** Longest a graceful shutdown may take, on top of the longest held request. */
 const SHUTDOWN_GRACE_MS = 10_000
 
-const log = pino(apiLoggerOptions(process.env.LOG_LEVEL ?? 'info'))
+const log = pino(processLoggerOptions(process.env.LOG_LEVEL ?? 'info'))
 async function main (): Promise<void> {
   const config = loadConfig()
   if (config.apiKeys.length === 0) log.warn('GRADER_API_KEYS is empty: every /v1 request will be refused with 401')

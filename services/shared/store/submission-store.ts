@@ -47,8 +47,12 @@ export class SubmissionStore {
    * retried after a worker died between grading and acknowledging.
    */
   async complete (id: string, result: Result): Promise<boolean> {
+    // Claim the completion atomically: two workers finishing the same job
+    // (one presumed dead, then back) cannot both record a result.
+    const claimed = await this.redis.set(`${this.key(id)}:completed`, '1', 'EX', this.ttlS, 'NX')
+    if (claimed !== 'OK') return false
     const current = await this.get(id)
-    if (current === null || current.state === 'done') return false
+    if (current === null) return false
     await this.redis.set(this.key(id), JSON.stringify({ ...current, state: 'done', result }), 'EX', this.ttlS)
     await this.redis.publish(this.doneChannel, id)
     return true

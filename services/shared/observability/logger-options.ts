@@ -25,11 +25,11 @@ export function withRedaction (options: ApiLoggerOptions): ApiLoggerOptions {
 }
 
 /**
- * Logger options of the API process: level from config, keys redacted, and
+ * Logger options of a grader process (API, worker or both): level from config, keys redacted, and
  * human-readable lines only when a person is watching (stdout is a TTY),
  * never keyed on NODE_ENV.
  */
-export function apiLoggerOptions (level: string, pretty: boolean = process.stdout.isTTY === true): ApiLoggerOptions {
+export function processLoggerOptions (level: string, pretty: boolean = process.stdout.isTTY === true): ApiLoggerOptions {
   return withRedaction({
     level,
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),

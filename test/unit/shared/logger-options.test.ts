@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { apiLoggerOptions, REDACTED_PATHS, withRedaction } from '../../../services/api/logger-options.js'
+import { processLoggerOptions, REDACTED_PATHS, withRedaction } from '../../../services/shared/observability/logger-options.js'
 
 describe('logger options', () => {
   it('redacts the Authorization header of a logged request', () => {
     const lines: string[] = []
     const stream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
-    const log = pino(apiLoggerOptions('info', false), stream)
+    const log = pino(processLoggerOptions('info', false), stream)
     log.info({ req: { method: 'GET', headers: { authorization: 'Bearer very-secret' } } }, 'incoming request')
     expect(lines.join('')).not.toContain('very-secret')
     expect(lines.join('')).toContain('[redacted]')
@@ -19,7 +19,7 @@ describe('logger options', () => {
   })
 
   it('asks for pretty lines only when told a person is watching', () => {
-    expect(apiLoggerOptions('info', false).transport).toBeUndefined()
-    expect(apiLoggerOptions('info', true).transport).toMatchObject({ target: 'pino-pretty' })
+    expect(processLoggerOptions('info', false).transport).toBeUndefined()
+    expect(processLoggerOptions('info', true).transport).toMatchObject({ target: 'pino-pretty' })
   })
 })
