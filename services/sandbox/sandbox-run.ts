@@ -18,6 +18,8 @@ export interface SandboxRunInput {
   limits: Limits
   runtime?: string
   seccompProfile?: string
+  /** Strict comparison mode (see grader_strict.py in the image). */
+  strictComparisons?: boolean
 }
 
 /** Milliseconds per stage of one run. */
@@ -75,7 +77,13 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
     }
     lap('startMs')
 
-    const job = { protocol: HARNESS_PROTOCOL, files: input.files, tests: input.tests, outputBytes: input.limits.outputKb * 1024 }
+    const job = {
+      protocol: HARNESS_PROTOCOL,
+      files: input.files,
+      tests: input.tests,
+      outputBytes: input.limits.outputKb * 1024,
+      strict: input.strictComparisons === true,
+    }
     stream.write(JSON.stringify(job) + '\n')
     const first = await withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready')
     lap('uploadMs')

@@ -52,6 +52,7 @@ export function createGradeProcessor (deps: GradeDeps) {
         files: data.files,
         tests: data.tests,
         limits: data.limits,
+        strictComparisons: data.strictComparisons,
         seccompProfile: deps.seccompProfile,
         runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
       }, hostLog)

@@ -63,6 +63,49 @@ def finish(report):
     sys.exit(0)
 
 
+def is_literal(node):
+    try:
+        ast.literal_eval(node)
+        return True
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+
+
+def strict_rewrite(source):
+    """Strict comparison mode: wraps the non-literal side of `==`/`!=` with a literal in
+    every assert as `__grader_exact__(X, literal)` (see grader_strict.py).
+
+    Edits the text in place, within the lines the expression spans, so line numbers
+    in messages and the test code shown stay those of the author's file.
+    """
+    tree = ast.parse(source)
+    edits = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assert) or not isinstance(node.test, ast.Compare):
+            continue
+        cmp = node.test
+        if len(cmp.ops) != 1 or not isinstance(cmp.ops[0], (ast.Eq, ast.NotEq)):
+            continue
+        left, right = cmp.left, cmp.comparators[0]
+        if is_literal(right) and not is_literal(left):
+            target, literal = left, right
+        elif is_literal(left) and not is_literal(right):
+            target, literal = right, left
+        else:
+            continue
+        edits.append((target, ast.unparse(literal)))
+    lines = [line.encode('utf-8') for line in source.splitlines(True)]
+    # Right to left, bottom to top: earlier offsets stay valid.
+    inserts = []
+    for target, literal_text in edits:
+        inserts.append((target.end_lineno, target.end_col_offset, (', %s)' % literal_text).encode('utf-8')))
+        inserts.append((target.lineno, target.col_offset, b'__grader_exact__('))
+    for lineno, col, text in sorted(inserts, key=lambda i: (i[0], i[1]), reverse=True):
+        line = lines[lineno - 1]
+        lines[lineno - 1] = line[:col] + text + line[col:]
+    return b''.join(lines).decode('utf-8')
+
+
 def safe_parts(path):
     parts = path.split('/')
     if path.startswith('/') or any(p in ('', '.', '..') for p in parts) or '\0' in path:
@@ -460,7 +503,15 @@ def main():
         for path in files:
             if path.rsplit('/', 1)[-1] in RESERVED_NAMES:
                 finish({'verdict': 'runtime', 'message': 'Your files may not include %s: that name is reserved for the challenge.' % path})
-        write_files(tests)
+        written = dict(tests)
+        if job.get('strict'):
+            for path in written:
+                if is_test_file(path):
+                    try:
+                        written[path] = strict_rewrite(written[path])
+                    except SyntaxError:
+                        pass  # reported below by check_syntax, on the author's own text
+        write_files(written)
         write_files(files)
     except (ValueError, KeyError, TypeError, OSError) as err:
         finish({'fault': 'bad job: %s' % err})

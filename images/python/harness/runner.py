@@ -38,6 +38,19 @@ def connect():
     return sock
 
 
+def install_strict_comparisons():
+    """Makes `__grader_exact__`, which the agent wrote into strict-mode tests, resolvable.
+
+    A builtin, set before the integrity snapshot: replacing it later is tampering.
+    """
+    import builtins
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('grader_strict', '/opt/grader/grader_strict.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    builtins.__grader_exact__ = module.exact
+
+
 def make_signer(key):
     """Signs each event with the per-run key the agent sent, numbered against replay.
 
@@ -335,6 +348,8 @@ def main():
     # modules are watched too. Still no student code has run.
     import _pytest.python, _pytest.runner, _pytest.reports, _pytest.skipping, _pytest.unittest  # noqa: E401,F401
     import _pytest.assertion.rewrite, _pytest.assertion.util, _pytest._code.code, _pytest.python_api  # noqa: E401,F401
+    if config.get('strict'):
+        install_strict_comparisons()
     integrity = Integrity(config.get('tests', []))
     args = [
         '-c', '/opt/grader/pytest.ini',   # pinned configuration: no ini file of the workspace is read

@@ -11,6 +11,8 @@ export interface GradingJob {
   files: Record<string, string>
   tests: Record<string, string>
   limits: Limits
+  /** See SubmissionOptionsSchema.strictComparisons. */
+  strictComparisons?: boolean
   /** When the API accepted it (epoch ms): the start of the queue-wait stage. */
   enqueuedAt: number
 }

@@ -30,6 +30,16 @@ const FileMap = Type.Unsafe<Record<string, string>>({
   description: 'Relative path → UTF-8 file content',
 })
 
+/** How the challenge wants its suite run. */
+export const SubmissionOptionsSchema = Type.Object({
+  /**
+   * Strict comparison mode: in the suite's asserts, a value compared with `==`
+   * or `!=` to a literal must have exactly the literal's builtin type (an `int`
+   * subclass or an object whose `__eq__` always says yes fails). @defaultValue false
+   */
+  strictComparisons: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false })
+
 /** Body of `POST /v1/submissions`. */
 export const SubmissionRequestSchema = Type.Object({
   language: Type.String({ minLength: 1, maxLength: 32 }),
@@ -37,6 +47,7 @@ export const SubmissionRequestSchema = Type.Object({
   tests: FileMap,
   limits: Type.Optional(LimitsRequestSchema),
   metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description: 'Opaque to the grader; echoed back' })),
+  options: Type.Optional(SubmissionOptionsSchema),
 }, { additionalProperties: false })
 export type SubmissionRequest = Static<typeof SubmissionRequestSchema>
 

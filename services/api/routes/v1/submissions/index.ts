@@ -105,7 +105,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     // registered before enqueueing, so even an instant completion is caught
     const watch = request.query.wait === true ? waiter.watch(id) : undefined
     try {
-      await enqueue(opts, { submissionId: id, language, files, tests, limits: resolveLimits(language, request.body.limits), enqueuedAt: Date.now() }, request.log)
+      await enqueue(opts, { submissionId: id, language, files, tests, limits: resolveLimits(language, request.body.limits), ...(request.body.options?.strictComparisons === true ? { strictComparisons: true } : {}), enqueuedAt: Date.now() }, request.log)
     } catch (err) {
       watch?.cancel()
       throw err
