@@ -1,7 +1,11 @@
 import Docker from 'dockerode'
 import type { Logger } from 'pino'
 import { GraderError } from '../shared/errors/grader-error.js'
+import type { HostControl, HostState, HostView } from '../shared/store/host-registry.js'
 import { dockerOptions, hostId } from './docker-endpoint.js'
+import { HostHealth } from './host-health.js'
+import type { HostPoolOptions } from './host-pool-options.js'
+import { runRecycleCommand, type RecycleOutcome } from './host-recycler.js'
 
 /** A runtime image a host holds, discovered from its labels. */
 export interface RuntimeImage {
@@ -20,108 +24,279 @@ export interface RuntimeImage {
 export class DockerHost {
   readonly id: string
   readonly docker: Docker
+  readonly health: HostHealth
   inFlight = 0
-  /** Whether the last probe got an answer. */
-  reachable = false
   images = new Map<string, RuntimeImage>()
   /** OCI runtimes the daemon offers (`runc`, maybe `runsc`…), read once it answers. */
   runtimes = new Set<string>()
   lastError: string | null = null
+  /** Set by ops; survives restarts because it lives in Redis. */
+  draining = false
+  lastRecycleAt: number | null = null
+  /** Recycles back to back that the host fell over again soon after: drives the backoff. */
+  flaps = 0
+  recycling = false
+  /** Aborted when the host's in-flight runs must be given up and retried elsewhere. */
+  runs = new AbortController()
+  probes = 0
 
-  constructor (readonly endpoint: string, public concurrency: number) {
+  constructor (readonly endpoint: string, public concurrency: number, options: HostPoolOptions) {
     this.id = hostId(endpoint)
     this.docker = new Docker(dockerOptions(endpoint))
+    this.health = new HostHealth({ degradedMs: options.degradedMs, unhealthyAfter: options.unhealthyAfter, recoverAfter: options.recoverAfter })
   }
 
-  get load (): number { return this.inFlight / this.concurrency }
-  get hasRoom (): boolean { return this.inFlight < this.concurrency }
+  get state (): HostState { return this.health.state }
+
+  /** Runs this host may take at once now: all when healthy, half when degraded, none otherwise or while draining. */
+  get capacity (): number {
+    if (this.draining) return 0
+    if (this.state === 'healthy') return this.concurrency
+    if (this.state === 'degraded') return Math.max(1, Math.floor(this.concurrency / 2))
+    return 0
+  }
+
+  get load (): number { return this.inFlight / Math.max(1, this.capacity) }
+  get hasRoom (): boolean { return this.inFlight < this.capacity }
 }
 
 export interface Lease {
   host: DockerHost
   image: RuntimeImage
+  /** Aborted when the host goes unhealthy past its grace: the run must stop and be retried elsewhere. */
+  signal: AbortSignal
   release: () => void
 }
 
-const PROBE_INTERVAL_MS = 10_000
-const PROBE_TIMEOUT_MS = 5_000
 const IMAGE_LABEL = 'grader.language'
+/** How long a run waits for a host that is unhealthy or recycling to come back before it is failed (and retried). */
+const ACQUIRE_WAIT_MS = 30_000
+const PROBE_LABEL = 'grader.probe'
 
 /**
- * The Docker hosts of one worker: which are reachable, what each can grade,
- * and how many runs each has in flight. A run goes to the least-loaded
- * reachable host that has the submission's image, never over a host's
- * concurrency; when every such host is full the caller waits for a slot.
+ * The Docker hosts of one worker. Each is probed continuously with real API
+ * calls (ping; every few probes a tiny create/remove, the call that wedges
+ * under churn); its state follows the latency and errors of those calls (see
+ * HostHealth). Runs go to the least-loaded host that is healthy or degraded,
+ * not draining, and has the image. When a host turns unhealthy, its runs get
+ * a grace period, then are aborted (the worker retries them elsewhere) and the
+ * recycle action runs, with backoff for hosts that keep falling over.
  */
 export class HostPool {
   readonly hosts: DockerHost[]
   private readonly waiters: Array<() => void> = []
-  private timer: NodeJS.Timeout | undefined
+  private timers: NodeJS.Timeout[] = []
+  private stopped = false
 
-  constructor (endpoints: readonly string[], concurrency: number, private readonly log: Logger) {
-    this.hosts = endpoints.map(e => new DockerHost(e, concurrency))
+  constructor (endpoints: readonly string[], private readonly defaultConcurrency: number, private readonly options: HostPoolOptions,
+    private readonly log: Logger, private readonly hooks: { recycled?: (host: DockerHost, outcome: RecycleOutcome) => void } = {}) {
+    this.hosts = endpoints.map(e => new DockerHost(e, defaultConcurrency, options))
   }
 
-  /** Total runs the pool can take at once. */
+  /** Most runs the pool could take at once with every host healthy. */
   get capacity (): number { return this.hosts.reduce((n, h) => n + h.concurrency, 0) }
 
+  get (id: string): DockerHost | undefined { return this.hosts.find(h => h.id === id) }
+
+  /** Probes every host once (so start-up knows what it has), then keeps probing each on its own timer. */
   async start (): Promise<void> {
-    await this.probeAll()
-    this.timer = setInterval(() => { void this.probeAll() }, PROBE_INTERVAL_MS)
-    this.timer.unref()
-  }
-
-  stop (): void { clearInterval(this.timer) }
-
-  /** Languages some reachable host can grade. */
-  languages (): string[] {
-    return [...new Set(this.hosts.filter(h => h.reachable).flatMap(h => [...h.images.keys()]))]
-  }
-
-  usableHosts (): number { return this.hosts.filter(h => h.reachable && h.images.size > 0).length }
-
-  async probeAll (): Promise<void> {
     await Promise.all(this.hosts.map(h => this.probe(h)))
+    for (const host of this.hosts) {
+      const timer = setInterval(() => { void this.probe(host) }, this.options.probeIntervalMs)
+      timer.unref()
+      this.timers.push(timer)
+    }
+  }
+
+  stop (): void {
+    this.stopped = true
+    for (const t of this.timers) clearInterval(t)
     this.wake()
   }
 
-  /** Asks a host whether it answers and which runtime images it has (by label, not by a hard-coded list). */
-  async probe (host: DockerHost): Promise<void> {
-    try {
-      const images = await withTimeout(host.docker.listImages({ filters: JSON.stringify({ label: [IMAGE_LABEL] }) }), PROBE_TIMEOUT_MS)
-      const found = new Map<string, RuntimeImage>()
-      for (const info of images) {
-        const image = runtimeImage(info)
-        if (image === null) continue
-        const known = found.get(image.language)
-        // Newest harness protocol wins, then newest image.
-        if (known === undefined || image.harness > known.harness) found.set(image.language, image)
-      }
-      if (host.runtimes.size === 0) {
-        const info = await withTimeout(host.docker.info() as Promise<{ Runtimes?: Record<string, unknown> }>, PROBE_TIMEOUT_MS)
-        host.runtimes = new Set(Object.keys(info.Runtimes ?? {}))
-      }
-      if (!host.reachable) this.log.info({ host: host.id, languages: [...found.keys()], runtimes: [...host.runtimes] }, 'host reachable')
-      host.images = found
-      host.reachable = true
-      host.lastError = null
-    } catch (err) {
-      if (host.reachable) this.log.warn({ host: host.id, err }, 'host unreachable')
-      host.reachable = false
-      host.lastError = (err as Error).message
+  /** Languages some usable host can grade. */
+  languages (): string[] {
+    return [...new Set(this.hosts.filter(h => h.capacity > 0).flatMap(h => [...h.images.keys()]))]
+  }
+
+  usableHosts (): number { return this.hosts.filter(h => h.capacity > 0 && h.images.size > 0).length }
+
+  /** Applies what ops set in Redis: draining and concurrency. */
+  applyControl (id: string, control: HostControl): void {
+    const host = this.get(id)
+    if (host === undefined) return
+    if (control.draining !== undefined && control.draining !== host.draining) {
+      host.draining = control.draining
+      this.log.info({ host: id, draining: host.draining }, host.draining ? 'host draining' : 'host undrained')
     }
+    const concurrency = control.concurrency ?? this.defaultConcurrency
+    if (concurrency !== host.concurrency) {
+      this.log.info({ host: id, from: host.concurrency, to: concurrency }, 'host concurrency changed')
+      host.concurrency = concurrency
+    }
+    this.wake()
+  }
+
+  views (workerId: string): HostView[] {
+    return this.hosts.map(h => ({
+      id: h.id,
+      endpoint: h.endpoint,
+      state: h.state,
+      draining: h.draining,
+      concurrency: h.concurrency,
+      inFlight: h.inFlight,
+      latencyMs: { p50: h.health.p50, p95: h.health.p95 },
+      images: [...h.images.keys()],
+      worker: workerId,
+      lastRecycleAt: h.lastRecycleAt === null ? null : new Date(h.lastRecycleAt).toISOString(),
+      errors: h.health.errorCount,
+      lastError: h.lastError,
+    }))
+  }
+
+  /** One probe: ping (and sometimes create/remove, and the image list); its latency and outcome feed the host's health. */
+  async probe (host: DockerHost): Promise<void> {
+    if (this.stopped || host.recycling) return
+    const started = performance.now()
+    try {
+      await withTimeout(host.docker.ping(), this.options.probeTimeoutMs)
+      const needsImages = host.images.size === 0 || host.state === 'unhealthy' || host.state === 'recycling'
+      if (needsImages || host.probes % this.options.probeCreateEvery === 0) {
+        await withTimeout(this.refreshImages(host), this.options.probeTimeoutMs)
+        await withTimeout(this.createAndRemove(host), this.options.probeTimeoutMs)
+      }
+      host.probes++
+      host.lastError = null
+      this.transition(host, host.health.probeSucceeded(performance.now() - started))
+    } catch (err) {
+      host.lastError = (err as Error).message
+      this.transition(host, host.health.probeFailed())
+    }
+    this.checkGrace(host)
+  }
+
+  private async refreshImages (host: DockerHost): Promise<void> {
+    const images = await host.docker.listImages({ filters: JSON.stringify({ label: [IMAGE_LABEL] }) })
+    const found = new Map<string, RuntimeImage>()
+    for (const info of images) {
+      const image = runtimeImage(info)
+      if (image === null) continue
+      const known = found.get(image.language)
+      // Newest harness protocol wins.
+      if (known === undefined || image.harness > known.harness) found.set(image.language, image)
+    }
+    host.images = found
+    if (host.runtimes.size === 0) {
+      const info = await host.docker.info() as { Runtimes?: Record<string, unknown> }
+      host.runtimes = new Set(Object.keys(info.Runtimes ?? {}))
+    }
+  }
+
+  /** The tiny create/remove probe: never started, so it costs the daemon only its bookkeeping. */
+  private async createAndRemove (host: DockerHost): Promise<void> {
+    const image = host.images.values().next().value as RuntimeImage | undefined
+    if (image === undefined) return
+    const container = await host.docker.createContainer({
+      Image: image.ref,
+      Cmd: ['true'],
+      NetworkDisabled: true,
+      Labels: { 'grader.managed': 'true', [PROBE_LABEL]: 'true' },
+      HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'none', Config: {} } },
+    })
+    await container.remove({ force: true })
+  }
+
+  private transition (host: DockerHost, next: HostState | null): void {
+    if (next === null) return
+    const log = { host: host.id, state: next, p95: host.health.p95, error: host.lastError ?? undefined }
+    if (next === 'unhealthy') this.log.warn(log, 'host unhealthy')
+    else this.log.info(log, `host ${next}`)
+    // Capacity changed either way: waiting runs look again.
+    this.wake()
+  }
+
+  /**
+   * Past the grace period, an unhealthy host gives up its runs (the worker
+   * retries them elsewhere) and is recycled, unless it fell over again soon
+   * after its last recycle and is still in backoff.
+   */
+  private checkGrace (host: DockerHost): void {
+    const since = host.health.unhealthySince
+    if (host.state !== 'unhealthy' || since === null || Date.now() - since < this.options.graceMs) return
+    if (host.inFlight > 0) this.abortRuns(host, 'host unhealthy')
+    if (this.options.recycleCommand === null || host.recycling) return
+    const backoff = host.flaps === 0 ? 0 : this.options.recycleBackoffMs * 2 ** (host.flaps - 1)
+    if (host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < backoff) return
+    void this.recycle(host, 'unhealthy')
+  }
+
+  private abortRuns (host: DockerHost, why: string): void {
+    this.log.warn({ host: host.id, inFlight: host.inFlight, why }, 'giving up runs on host: they will be retried elsewhere')
+    host.runs.abort(new GraderError('host_unreachable', `${why}: the run was moved to another host`))
+    host.runs = new AbortController()
+  }
+
+  /** Recycles a host now (ops asked, or it is unhealthy): drain, give in-flight runs their grace, run the action, re-probe. */
+  async recycle (host: DockerHost, why: 'unhealthy' | 'ops'): Promise<RecycleOutcome | null> {
+    if (host.recycling) return null
+    if (this.options.recycleCommand === null) {
+      this.log.warn({ host: host.id }, 'recycle asked but GRADER_RECYCLE_COMMAND is not set')
+      return null
+    }
+    host.recycling = true
+    // A host that needed a recycle again shortly after the last one is flapping: back off more each time.
+    const flapWindowMs = Math.max(60_000, this.options.recycleBackoffMs * 6)
+    host.flaps = host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < flapWindowMs ? host.flaps + 1 : 0
+    this.transition(host, host.health.recycleStarted())
+    this.log.warn({ host: host.id, why, flaps: host.flaps }, 'recycling host')
+    try {
+      if (host.inFlight > 0) {
+        await this.waitForRuns(host, this.options.graceMs)
+        if (host.inFlight > 0) this.abortRuns(host, 'host recycling')
+      }
+      const outcome = await runRecycleCommand(this.options.recycleCommand, host, this.options.recycleTimeoutMs)
+      host.lastRecycleAt = Date.now()
+      this.hooks.recycled?.(host, outcome)
+      if (outcome.ok) {
+        this.log.info({ host: host.id, durationMs: outcome.durationMs }, 'recycle action done: re-probing')
+        host.runtimes = new Set()
+      } else {
+        this.log.error({ host: host.id, exitCode: outcome.exitCode, output: outcome.output }, 'recycle action failed')
+        this.transition(host, host.health.recycleFailed())
+      }
+      return outcome
+    } finally {
+      host.recycling = false
+    }
+  }
+
+  private async waitForRuns (host: DockerHost, ms: number): Promise<void> {
+    const deadline = Date.now() + ms
+    while (host.inFlight > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 100))
   }
 
   /**
    * Reserves a slot on the best host for `language`, waiting while every
-   * suitable host is full. `avoid` names a host to skip when another can take
-   * the run (a retry goes elsewhere).
+   * usable host is full. `avoid` names a host to skip when another can take
+   * the run (a retry goes elsewhere). Fails at once, retryably, when no host
+   * could take it even if it were empty.
    */
   async acquire (language: string, avoid?: string): Promise<Lease> {
+    const giveUpAt = Date.now() + ACQUIRE_WAIT_MS
     for (;;) {
-      const candidates = this.hosts.filter(h => h.reachable && h.images.has(language))
+      if (this.stopped) throw new GraderError('no_host_available', 'the worker is stopping')
+      const candidates = this.hosts.filter(h => h.capacity > 0 && h.images.has(language))
       if (candidates.length === 0) {
-        throw new GraderError('no_host_available', `no reachable Docker host has an image for ${language}`)
+        // Hosts that may come back (unhealthy, recycling) are worth a wait; none at all is not.
+        const recovering = this.hosts.some(h => !h.draining && h.images.has(language))
+        if (!recovering || Date.now() > giveUpAt) {
+          throw new GraderError('no_host_available', `no usable Docker host has an image for ${language}`)
+        }
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, 1000)
+          this.waiters.push(() => { clearTimeout(timer); resolve() })
+        })
+        continue
       }
       const free = candidates.filter(h => h.hasRoom)
       const preferred = free.filter(h => h.id !== avoid)
@@ -132,6 +307,7 @@ export class HostPool {
         return {
           host: pick,
           image: pick.images.get(language)!,
+          signal: pick.runs.signal,
           release: () => {
             if (released) return
             released = true

@@ -20,6 +20,8 @@ export interface SandboxRunInput {
   seccompProfile?: string
   /** Strict comparison mode (see grader_strict.py in the image). */
   strictComparisons?: boolean
+  /** Aborted when the host is given up (unhealthy): the run stops at once with a retryable fault. */
+  signal?: AbortSignal
 }
 
 /** Milliseconds per stage of one run. */
@@ -31,6 +33,8 @@ export interface SandboxRunResult { observation: RunObservation, timings: StageT
 const AGENT_OUTPUT_MAX_BYTES = 16 * 1024 * 1024
 /** From start until the agent is ready (files written, tests found). */
 const READY_TIMEOUT_MS = 20_000
+/** Longest the final removal may take before it is left to the reaper. */
+const REMOVE_TIMEOUT_MS = 10_000
 /** After the report, how long the container may take to exit before it is killed. */
 const EXIT_GRACE_MS = 3_000
 
@@ -53,10 +57,15 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
     mark = now
   }
 
+  const signal = input.signal ?? new AbortController().signal
+  // Every Docker call races the host's abort: a wedged daemon never answers.
+  const guard = <T>(p: Promise<T>): Promise<T> => abortable(p, signal)
+
   let container: Docker.Container
   try {
-    container = await docker.createContainer(buildContainerSpec(input))
+    container = await guard(docker.createContainer(buildContainerSpec(input)))
   } catch (err) {
+    if (signal.aborted) throw signal.reason
     throw new GraderError('container_failed', `creating the grading container failed: ${(err as Error).message}`, { cause: err })
   }
   lap('createMs')
@@ -68,11 +77,12 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
   let stream: Duplex | undefined
   let deadline: NodeJS.Timeout | undefined
   try {
-    stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as unknown as Duplex
+    stream = await guard(container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex
     const events = agentEvents(container, stream, obs)
     try {
-      await container.start()
+      await guard(container.start())
     } catch (err) {
+      if (signal.aborted) throw signal.reason
       throw new GraderError('container_failed', `starting the grading container failed: ${(err as Error).message}`, { cause: err })
     }
     lap('startMs')
@@ -85,19 +95,19 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
       strict: input.strictComparisons === true,
     }
     stream.write(JSON.stringify(job) + '\n')
-    const first = await withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready')
+    const first = await guard(withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready'))
     lap('uploadMs')
 
     if (first === 'ready') {
-      const exec = await container.exec({
+      const exec = await guard(container.exec({
         Cmd: input.runner,
         User: STUDENT_USER,
         WorkingDir: '/workspace',
         AttachStdin: false,
         AttachStdout: false,
         AttachStderr: false,
-      })
-      await exec.start({ Detach: true })
+      }))
+      await guard(exec.start({ Detach: true }))
       // The student's time starts now: the deadline is enforced here, by killing the
       // container through the API, not by a client-side timeout that would leave it running.
       const killed = new Promise<void>((resolve) => {
@@ -106,29 +116,31 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
           container.kill({ signal: 'SIGKILL' }).catch(() => {}).finally(resolve)
         }, input.limits.timeoutMs)
       })
-      await Promise.race([events.done, killed])
+      await guard(Promise.race([events.done, killed]))
       clearTimeout(deadline)
       lap('runMs')
-      obs.runnerExitCode = await exec.inspect().then(i => i.ExitCode ?? null, () => null)
+      obs.runnerExitCode = await guard(exec.inspect()).then(i => i.ExitCode ?? null, () => null)
     }
 
     // The agent exits after its report and the container with it; a stuck one is killed.
-    await withTimeout(container.wait(), EXIT_GRACE_MS, 'exit').catch(async () => {
+    await guard(withTimeout(container.wait(), EXIT_GRACE_MS, 'exit').catch(async () => {
       await container.kill({ signal: 'SIGKILL' }).catch(() => {})
       await container.wait()
-    })
-    const state = await container.inspect()
+    }))
+    const state = await guard(container.inspect())
     obs.oomKilled = state.State.OOMKilled === true
     lap('collectMs')
     return { observation: obs, timings }
   } catch (err) {
+    if (signal.aborted) throw signal.reason
     if (err instanceof GraderError) throw err
     throw new GraderError('host_unreachable', `Docker call failed during the run: ${(err as Error).message}`, { cause: err })
   } finally {
     clearTimeout(deadline)
     stream?.destroy()
-    // Single use: the container goes whatever happened. A failure here is left to the reaper.
-    await container.remove({ force: true, v: true }).catch((err: Error) => {
+    // Single use: the container goes whatever happened. A failure (or a daemon
+    // that no longer answers) is left to the reaper and the host's recycle.
+    await withTimeout(container.remove({ force: true, v: true }), REMOVE_TIMEOUT_MS, 'removal').catch((err: Error) => {
       log.warn({ err, containerId: container.id }, 'container removal failed; the reaper will retry')
     })
   }
@@ -198,6 +210,18 @@ function recordFinished (obs: RunObservation, test: AgentTest): void {
   if (i >= 0) obs.finished[i] = test
   else obs.finished.push(test)
   if (obs.current?.startsWith(test.name)) obs.current = null
+}
+
+function abortable<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v) },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e) },
+    )
+  })
 }
 
 async function withTimeout<T> (p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -53,6 +53,7 @@ export function createGradeProcessor (deps: GradeDeps) {
         tests: data.tests,
         limits: data.limits,
         strictComparisons: data.strictComparisons,
+        signal: lease.signal,
         seccompProfile: deps.seccompProfile,
         runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
       }, hostLog)

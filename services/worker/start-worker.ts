@@ -2,15 +2,18 @@ import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
+import { loadHostPoolOptions } from '../hostpool/host-pool-options.js'
 import { reapLeftovers } from '../sandbox/reaper.js'
 import { loadSeccompProfile } from '../sandbox/seccomp-profile.js'
 import type { Config } from '../shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
+import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { createGradeProcessor } from './grade-submission.js'
 
-const HEARTBEAT_MS = 5_000
+/** Heartbeats and host views: often enough that ops see a state change within seconds. */
+const HEARTBEAT_MS = 2_000
 const REAP_INTERVAL_MS = 60_000
 
 export interface RunningWorker {
@@ -27,10 +30,13 @@ export interface RunningWorker {
  *   blocking connection from `config.redisUrl`.
  */
 export async function startWorker (config: Config, redis: Redis, log: Logger): Promise<RunningWorker> {
-  const pool = new HostPool(config.dockerHosts, config.hostConcurrency, log)
+  const pool = new HostPool(config.dockerHosts, config.hostConcurrency, loadHostPoolOptions(), log)
+  const hosts = new HostRegistry(redis, config.prefix)
+  // Ops controls set before this worker started (drained hosts, concurrency) apply from its first run.
+  for (const [id, control] of Object.entries(await hosts.controls())) pool.applyControl(id, control)
   await pool.start()
   const reap = async () => {
-    await Promise.all(pool.hosts.filter(h => h.reachable).map(h =>
+    await Promise.all(pool.hosts.filter(h => h.state === 'healthy' || h.state === 'degraded').map(h =>
       reapLeftovers(h.docker, log.child({ host: h.id })).catch((err: Error) => log.warn({ err, host: h.id }, 'reaper failed'))))
   }
   await reap()
@@ -38,11 +44,33 @@ export async function startWorker (config: Config, redis: Redis, log: Logger): P
   const store = new SubmissionStore(redis, config.prefix, config.resultTtlS)
   const registry = new WorkerRegistry(redis, config.prefix)
   const beat = async () => {
-    await registry.publish({ workerId: config.workerId, languages: pool.languages(), usableHosts: pool.usableHosts() })
-      .catch((err: Error) => log.warn({ err }, 'heartbeat failed'))
+    await Promise.all([
+      registry.publish({ workerId: config.workerId, languages: pool.languages(), usableHosts: pool.usableHosts() }),
+      hosts.publishViews(config.workerId, pool.views(config.workerId)),
+    ]).catch((err: Error) => log.warn({ err }, 'heartbeat failed'))
   }
   await beat()
+
+  // Ops changes reach every worker at once over pub/sub (a subscriber needs its own connection).
+  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
+  subscriber.on('error', (err: Error) => log.warn({ err }, 'host events connection error'))
+  subscriber.on('message', (_channel: string, message: string) => {
+    void (async () => {
+      const event = JSON.parse(message) as { hostId: string, action?: string }
+      const host = pool.get(event.hostId)
+      if (host === undefined) return
+      if (event.action === 'recycle') {
+        await pool.recycle(host, 'ops')
+      } else {
+        const control = (await hosts.controls())[event.hostId]
+        if (control) pool.applyControl(event.hostId, control)
+      }
+      await beat()
+    })().catch((err: Error) => log.warn({ err, message }, 'host event failed'))
+  })
+  await subscriber.subscribe(hosts.channel)
   const timers = [setInterval(() => { void beat() }, HEARTBEAT_MS), setInterval(() => { void reap() }, REAP_INTERVAL_MS)]
+  for (const t of timers) t.unref()
 
   const seccompProfile = loadSeccompProfile(config.seccomp)
   const processor = createGradeProcessor({ pool, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes })
@@ -65,7 +93,9 @@ export async function startWorker (config: Config, redis: Redis, log: Logger): P
         // Let runs in flight finish: their containers are removed by the runs themselves.
         await worker.close().catch((err: Error) => log.warn({ err }, 'worker close failed'))
         pool.stop()
+        await subscriber.quit().catch(() => {})
         await registry.remove(config.workerId).catch(() => {})
+        await hosts.removeViews(config.workerId).catch(() => {})
       })()
       return closing
     },

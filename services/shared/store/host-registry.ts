@@ -1,0 +1,99 @@
+import type { Redis } from 'ioredis'
+
+/**
+ * Health of a Docker host, as the API reports it. `draining` is a separate
+ * flag set by ops, not a state.
+ * - `healthy`: answers within its latency criteria; takes its full concurrency.
+ * - `degraded`: slower than its criteria; takes less work (half its concurrency).
+ * - `unhealthy`: probes time out or fail; takes none, its runs are moved elsewhere.
+ * - `recycling`: the recycle action runs; re-admitted only once probes are healthy again.
+ */
+export const HostState = { healthy: 'healthy', degraded: 'degraded', unhealthy: 'unhealthy', recycling: 'recycling' } as const
+export type HostState = (typeof HostState)[keyof typeof HostState]
+
+/** One host as a worker sees it; `GET /v1/hosts` answers a list of these. */
+export interface HostView {
+  id: string
+  endpoint: string
+  state: HostState
+  draining: boolean
+  concurrency: number
+  inFlight: number
+  latencyMs: { p50: number | null, p95: number | null }
+  /** Languages with a runtime image on the host. */
+  images: string[]
+  /** Worker that grades on it. */
+  worker: string
+  /** ISO time of the last recycle, or null. */
+  lastRecycleAt: string | null
+  /** Probe failures in the current window. */
+  errors: number
+  lastError: string | null
+}
+
+/** What ops asked of a host; kept in Redis so every worker (and a restarted one) applies it. */
+export interface HostControl {
+  draining?: boolean
+  concurrency?: number
+}
+
+/** A one-off order for the worker that owns a host. */
+export interface HostCommand {
+  hostId: string
+  action: 'recycle'
+}
+
+/**
+ * The shared ops view of Docker hosts, in Redis: each worker publishes its
+ * hosts (a key per worker, with expiry, so a dead worker's hosts vanish), and
+ * reads the controls ops set. Control changes and commands are announced on
+ * one pub/sub channel so workers apply them at once, without restarts.
+ */
+export class HostRegistry {
+  constructor (private readonly redis: Redis, private readonly prefix: string, private readonly ttlMs = 15_000) {}
+
+  private viewKey (workerId: string): string { return `${this.prefix}:hosts:${workerId}` }
+  private get controlKey (): string { return `${this.prefix}:host-control` }
+  /** Channel of control changes and commands (message: JSON `{hostId, action?}`). */
+  get channel (): string { return `${this.prefix}:host-events` }
+
+  async publishViews (workerId: string, views: HostView[]): Promise<void> {
+    await this.redis.set(this.viewKey(workerId), JSON.stringify(views), 'PX', this.ttlMs)
+  }
+
+  async removeViews (workerId: string): Promise<void> {
+    await this.redis.del(this.viewKey(workerId))
+  }
+
+  /** Every host of every live worker. */
+  async views (): Promise<HostView[]> {
+    const keys: string[] = []
+    let cursor = '0'
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:hosts:*`, 'COUNT', 200)
+      keys.push(...batch)
+      cursor = next
+    } while (cursor !== '0')
+    if (keys.length === 0) return []
+    const values = await this.redis.mget(...keys)
+    return values.flatMap(v => (v === null ? [] : JSON.parse(v) as HostView[])).sort((a, b) => a.id.localeCompare(b.id))
+  }
+
+  async controls (): Promise<Record<string, HostControl>> {
+    const raw = await this.redis.hgetall(this.controlKey)
+    return Object.fromEntries(Object.entries(raw).map(([id, v]) => [id, JSON.parse(v) as HostControl]))
+  }
+
+  /** Merges `change` into the host's control and tells every worker. */
+  async setControl (hostId: string, change: HostControl): Promise<HostControl> {
+    const current = (await this.controls())[hostId] ?? {}
+    const next = { ...current, ...change }
+    await this.redis.hset(this.controlKey, hostId, JSON.stringify(next))
+    await this.redis.publish(this.channel, JSON.stringify({ hostId }))
+    return next
+  }
+
+  async command (command: HostCommand): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify(command))
+  }
+}
