@@ -50,6 +50,8 @@ function existsDir (path: string): boolean {
 /** A short stable id for a host, for labels, logs and the API: the endpoint without scheme noise. */
 export function hostId (endpoint: string): string {
   const url = new URL(endpoint)
-  const raw = url.protocol === 'unix:' ? `unix:${url.pathname}` : `${url.hostname}:${url.port || (url.protocol === 'ssh:' ? 22 : 2376)}`
+  const defaultPort = { 'ssh:': 22, 'http:': 2375 }[url.protocol] ?? 2376
+  const user = url.protocol === 'ssh:' && url.username ? `${url.username}@` : ''
+  const raw = url.protocol === 'unix:' ? `unix:${url.pathname}` : `${user}${url.hostname}:${url.port || defaultPort}`
   return raw.replace(/[^a-zA-Z0-9_.:-]/g, '_')
 }

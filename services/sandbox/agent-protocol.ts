@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder'
+
 /**
  * Messages of harness protocol 1, printed by the in-container agent on its
  * stdout (one JSON object per line). The student's code runs as another uid
@@ -51,13 +53,15 @@ export type AgentEvent =
 export class AgentEventParser {
   private buffered = ''
   private total = 0
+  private readonly decoder = new StringDecoder('utf8')
   constructor (private readonly maxBytes: number) {}
 
   /** Returns the complete events in `chunk`; throws when the stream is oversized or malformed. */
   push (chunk: Buffer): AgentEvent[] {
     this.total += chunk.length
     if (this.total > this.maxBytes) throw new Error(`agent output exceeds ${this.maxBytes} bytes`)
-    this.buffered += chunk.toString('utf8')
+    // A character split across chunks must not become two replacement characters.
+    this.buffered += this.decoder.write(chunk)
     const lines = this.buffered.split('\n')
     this.buffered = lines.pop() ?? ''
     return lines.filter(l => l.trim() !== '').map(line => {

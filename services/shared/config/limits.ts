@@ -39,7 +39,9 @@ export function resolveLimits (language: string, requested: Partial<Limits> = {}
   for (const key of LIMIT_KEYS) {
     const spec: LimitSpec = LIMITS[key]
     const wanted = requested[key] ?? LANGUAGE_LIMITS[language]?.[key] ?? spec.default
-    out[key] = Math.min(spec.max, Math.max(spec.min, wanted))
+    const clamped = Math.min(spec.max, Math.max(spec.min, wanted))
+    // Docker takes whole numbers for everything but the CPU quota.
+    out[key] = key === 'cpus' ? clamped : Math.round(clamped)
   }
   return out
 }

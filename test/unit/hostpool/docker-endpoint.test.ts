@@ -104,9 +104,10 @@ describe('hostId', () => {
     ['unix:///var/run/docker.sock', 'unix:_var_run_docker.sock'],
     ['tcp://10.0.0.2:2376', '10.0.0.2:2376'],
     ['tcp://docker.example', 'docker.example:2376'],
-    ['ssh://ops@10.0.0.3', '10.0.0.3:22'],
-    ['ssh://ops@10.0.0.3:2222', '10.0.0.3:2222'],
+    ['ssh://ops@10.0.0.3', 'ops_10.0.0.3:22'],
+    ['ssh://ops@10.0.0.3:2222', 'ops_10.0.0.3:2222'],
     ['http://127.0.0.1:12375', '127.0.0.1:12375'],
+    ['http://docker.example', 'docker.example:2375'],
   ])('names %s as %s', (endpoint, id) => {
     expect(hostId(endpoint)).toBe(id)
   })

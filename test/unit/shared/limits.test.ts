@@ -69,3 +69,10 @@ describe('resolveLimits', () => {
     expect(resolveLimits('python').memoryMb).toBe(LIMITS.memoryMb.default)
   })
 })
+
+describe('whole numbers', () => {
+  it('rounds fractional limits Docker only takes as integers, and keeps fractional cpus', () => {
+    const limits = resolveLimits('python', { pids: 10.5, memoryMb: 100.4, timeoutMs: 1500.7, outputKb: 2.2, cpus: 0.5 })
+    expect(limits).toMatchObject({ pids: 11, memoryMb: 100, timeoutMs: 1501, outputKb: 2, cpus: 0.5 })
+  })
+})
