@@ -2,18 +2,24 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import type { Queue } from 'bullmq'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
+import type { Registry } from 'prom-client'
 import type { Config } from '../shared/config/config.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
+import type { HostRegistry } from '../shared/store/host-registry.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 import type { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../shared/observability/logger-options.js'
-import { requireApiKey } from './plugins/auth.js'
+import { MetricsCollector, processMetricsRegistry } from '../shared/observability/metrics-collector.js'
+import { MetricsStore } from '../shared/observability/metrics-store.js'
+import { acceptedKeys, requireAdminKey, requireApiKey } from './plugins/auth.js'
 import { installErrorHandling } from './plugins/error-handler.js'
 import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
+import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 
 /**
@@ -35,6 +41,14 @@ export interface ApiDeps {
   subscriber: DoneSubscriber
   /** Live workers' heartbeats: which languages can be graded, whether anything can. */
   registry: WorkerRegistry
+  /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
+  hosts: HostRegistry
+  /**
+   * The process's Prometheus registry; `/metrics` renders it after adding
+   * the grader's metrics to it.
+   * @defaultValue `processMetricsRegistry()`: a new one with the default process metrics
+   */
+  metricsRegistry?: Registry
   /**
    * A pino logger (used as is: configure its redaction, see `processLoggerOptions`)
    * or pino options (API redaction added).
@@ -72,8 +86,9 @@ function createFastify (deps: ApiDeps): FastifyInstance {
 /**
  * Builds the HTTP API (never listens: `server.ts` does, tests `inject()`).
  *
- * Layout: the error and not-found handlers at the root; `/healthz` and
- * `/readyz` without a key; everything under `/v1` behind the API key.
+ * Layout: the error and not-found handlers at the root; `/healthz`,
+ * `/readyz` and `/metrics` without a key; everything under `/v1` behind an
+ * API key (or an admin key), and `/v1/hosts` behind an admin key.
  * The done-channel subscription starts when the app is ready and stops when
  * it closes; held `?wait=true` requests are released first.
  */
@@ -106,8 +121,15 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   })
 
   await app.register(healthRoutes, { redis: deps.redis, registry: deps.registry })
+  const collector = new MetricsCollector({
+    store: new MetricsStore(deps.redis, config.prefix, { slaMs: config.slaMs }),
+    hosts: deps.hosts,
+    queue: deps.queue,
+    registry: deps.metricsRegistry ?? processMetricsRegistry(),
+  })
+  await app.register(metricsRoutes, { collector })
   await app.register(async v1 => {
-    v1.addHook('onRequest', requireApiKey(config.apiKeys))
+    v1.addHook('onRequest', requireApiKey(acceptedKeys(config.apiKeys, config.adminKeys)))
     await v1.register(submissionRoutes, {
       prefix: '/submissions',
       config,
@@ -115,6 +137,11 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       queue: deps.queue,
       registry: deps.registry,
       waiter,
+    })
+    // its own scope: the admin check applies to the host routes only
+    await v1.register(async admin => {
+      admin.addHook('onRequest', requireAdminKey(config.adminKeys))
+      await admin.register(hostRoutes, { prefix: '/hosts', hosts: deps.hosts })
     })
   }, { prefix: '/v1' })
   return app

@@ -14,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000
 const log = pino(processLoggerOptions(process.env.LOG_LEVEL ?? 'info'))
 async function main (): Promise<void> {
   const config = loadConfig()
-  if (config.apiKeys.length === 0) log.warn('GRADER_API_KEYS is empty: every /v1 request will be refused with 401')
+  if (config.apiKeys.length === 0 && config.adminKeys.length === 0) log.warn('GRADER_API_KEYS is empty: every /v1 request will be refused with 401')
   const api = await startApi(config, log)
   stopOnSignals(log, config.waitMaxMs + SHUTDOWN_GRACE_MS, api.close)
 }

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import type { Config } from '../shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
+import { HostRegistry } from '../shared/store/host-registry.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { buildApp } from './app.js'
@@ -44,10 +45,11 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
     queue,
     store: new SubmissionStore(redis, config.prefix, config.resultTtlS),
     registry: new WorkerRegistry(redis, config.prefix),
+    hosts: new HostRegistry(redis, config.prefix),
     logger: log,
   })
   const address = await app.listen({ host: config.host, port: config.port })
-  log.info({ address, prefix: config.prefix, keys: config.apiKeys.length }, 'api listening')
+  log.info({ address, prefix: config.prefix, keys: config.apiKeys.length, adminKeys: config.adminKeys.length }, 'api listening')
 
   return {
     address,

@@ -6,10 +6,13 @@ import { decideVerdict } from '../sandbox/verdict.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import type { Result } from '../shared/contracts/submission-schema.js'
 import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
+import type { MetricsStore } from '../shared/observability/metrics-store.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 
 export interface GradeDeps {
   pool: HostPool
+  /** Counters and histograms in Redis, rendered by the API's /metrics. */
+  metrics: MetricsStore
   store: SubmissionStore
   workerId: string
   log: Logger
@@ -62,18 +65,29 @@ export function createGradeProcessor (deps: GradeDeps) {
       const result: Result = { ...verdict, durationMs, timings: { queueMs, ...timings }, host: lease.host.id, attempts: attempt }
       const first = await deps.store.complete(data.submissionId, result)
       hostLog.info({ status: result.status, reason: result.reason, durationMs, queueMs, duplicate: !first }, 'graded')
+      if (first) {
+        await deps.metrics.graded({
+          language: data.language, status: result.status, reason: result.reason, host: lease.host.id,
+          timings: result.timings, endToEndMs: Date.now() - data.enqueuedAt,
+        }).catch((err: Error) => log.warn({ err }, 'metrics not recorded'))
+      }
     } catch (err) {
       const fault = isGraderError(err) ? err : new GraderError('internal', (err as Error).message, { cause: err, retryable: false })
       const attemptsLeft = (job.opts.attempts ?? 1) - attempt
       if (fault.retryable && attemptsLeft > 0) {
         log.warn({ err: fault, host: lease?.host.id, attemptsLeft }, 'grading fault: retrying')
+        await deps.metrics.retried({ host: lease?.host.id, code: fault.code }).catch(() => {})
         if (lease) await job.updateData({ ...data, lastHost: lease.host.id })
         throw fault
       }
       log.error({ err: fault, host: lease?.host.id }, 'grading fault: giving up')
-      await deps.store.complete(data.submissionId, {
+      const first = await deps.store.complete(data.submissionId, {
         status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: attempt,
       })
+      if (first) {
+        await deps.metrics.graded({ language: data.language, status: 'error', reason: 'internal', endToEndMs: Date.now() - data.enqueuedAt })
+          .catch(() => {})
+      }
     } finally {
       lease?.release()
     }

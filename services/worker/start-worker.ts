@@ -2,12 +2,13 @@ import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
-import { loadHostPoolOptions } from '../hostpool/host-pool-options.js'
+import { loadHostPoolOptions, type HostPoolOptions } from '../hostpool/host-pool-options.js'
 import { reapLeftovers } from '../sandbox/reaper.js'
 import { loadSeccompProfile } from '../sandbox/seccomp-profile.js'
 import type { Config } from '../shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
+import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { createGradeProcessor } from './grade-submission.js'
@@ -29,8 +30,12 @@ export interface RunningWorker {
  * @param redis a connection for the store and heartbeats; BullMQ opens its own
  *   blocking connection from `config.redisUrl`.
  */
-export async function startWorker (config: Config, redis: Redis, log: Logger): Promise<RunningWorker> {
-  const pool = new HostPool(config.dockerHosts, config.hostConcurrency, loadHostPoolOptions(), log)
+export async function startWorker (config: Config, redis: Redis, log: Logger,
+  hostPoolOptions: HostPoolOptions = loadHostPoolOptions()): Promise<RunningWorker> {
+  const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
+  const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
+    recycled: (host, outcome) => { void metrics.recycled({ host: host.id, ok: outcome.ok }).catch(() => {}) },
+  })
   const hosts = new HostRegistry(redis, config.prefix)
   // Ops controls set before this worker started (drained hosts, concurrency) apply from its first run.
   for (const [id, control] of Object.entries(await hosts.controls())) pool.applyControl(id, control)
@@ -73,7 +78,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger): P
   for (const t of timers) t.unref()
 
   const seccompProfile = loadSeccompProfile(config.seccomp)
-  const processor = createGradeProcessor({ pool, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes })
+  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes })
   const worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),

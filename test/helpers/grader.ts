@@ -6,6 +6,7 @@ import { startApi } from '../../services/api/start-api.js'
 import { LABELS } from '../../services/sandbox/container-spec.js'
 import { loadConfig, type Config } from '../../services/shared/config/config.js'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
+import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.js'
 import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
 
 export const TEST_KEY = 'integration-test-key'
@@ -42,7 +43,7 @@ export async function startTestGrader (env: Record<string, string> = {}): Promis
   })
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })
-  const worker = await startWorker(config, redis, log)
+  const worker = await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }))
   const api = await startApi(config, log)
 
   const request = async (path: string, init: RequestInit & { key?: string | null } = {}) => {

@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { GraderError } from '../../shared/errors/grader-error.js'
 
 /**
- * Bearer-key authentication. Every configured key has full access; with no
- * key configured every protected request is refused (fail closed).
+ * Bearer-key authentication. Every configured key may submit and read;
+ * admin keys may also manage Docker hosts. With no key configured every
+ * protected request is refused (fail closed).
  */
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest()
@@ -52,5 +53,31 @@ export function requireApiKey (apiKeys: readonly string[]): (request: FastifyReq
     // tells a client which scheme to use (RFC 6750 §3)
     void reply.header('www-authenticate', 'Bearer')
     throw new GraderError('unauthorized', 'missing or wrong API key: send "Authorization: Bearer <key>"')
+  }
+}
+
+/**
+ * The keys `/v1` accepts: API keys and admin keys (an admin key is a valid
+ * API key too), each once.
+ */
+export function acceptedKeys (apiKeys: readonly string[], adminKeys: readonly string[]): string[] {
+  return [...new Set([...apiKeys, ...adminKeys])]
+}
+
+/**
+ * An `onRequest` hook refusing a key that is not an admin key with 403
+ * `forbidden`. Register it inside a scope already guarded by
+ * {@link requireApiKey}: parent hooks run first, so a missing or wrong key
+ * is still answered 401, never 403.
+ *
+ * @param adminKeys the admin keys; when empty, every accepted key is an admin
+ *   key and the hook lets every request through
+ */
+export function requireAdminKey (adminKeys: readonly string[]): (request: FastifyRequest) => Promise<void> {
+  const check = bearerKeyCheck(adminKeys)
+  const everyKeyIsAdmin = adminKeys.length === 0
+  return async request => {
+    if (everyKeyIsAdmin || check(request.headers.authorization)) return
+    throw new GraderError('forbidden', 'this route needs an admin key (GRADER_ADMIN_KEYS)')
   }
 }

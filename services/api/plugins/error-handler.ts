@@ -39,6 +39,7 @@ const answer = (code: ErrorCode, message: string, status: number = ERROR_CATALOG
 function fromFastifyStatus (status: number, message: string): ErrorAnswer {
   switch (status) {
     case 401: return answer('unauthorized', message)
+    case 403: return answer('forbidden', message)
     case 404: return answer('not_found', message)
     case 413: return answer('payload_too_large', message)
     case 415: return answer('invalid_json', message, 400)

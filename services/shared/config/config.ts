@@ -18,6 +18,17 @@ export const EnvSchema = Type.Object({
   DOCKER_HOSTS: Type.String({ default: 'unix:///var/run/docker.sock' }),
   /** Comma-separated API keys; each has full access. */
   GRADER_API_KEYS: Type.String({ default: '' }),
+  /**
+   * Comma-separated admin keys: the only keys allowed to read and change Docker
+   * hosts (`/v1/hosts`). An admin key is also a valid API key. When unset, every
+   * API key is an admin key. @defaultValue none
+   */
+  GRADER_ADMIN_KEYS: Type.String({ default: '' }),
+  /**
+   * Target end-to-end time of one submission (queued to graded), in ms: a
+   * grading that takes longer counts in `grader_sla_misses_total`. @defaultValue 30000
+   */
+  GRADER_SLA_MS: Type.Integer({ minimum: 1, default: 30_000 }),
   /** Grading runs at once on each Docker host. @defaultValue 2 */
   GRADER_HOST_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 2 }),
   /** Attempts per submission for infrastructure faults (never for verdicts). @defaultValue 3 */
@@ -57,6 +68,10 @@ export interface Config {
   readonly redisUrl: string
   readonly dockerHosts: readonly string[]
   readonly apiKeys: readonly string[]
+  /** Keys allowed on the host routes; empty means every API key is one. */
+  readonly adminKeys: readonly string[]
+  /** Target end-to-end time of a submission, in ms (SLA-miss counting). */
+  readonly slaMs: number
   readonly hostConcurrency: number
   readonly attempts: number
   readonly waitMaxMs: number
@@ -109,6 +124,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     dockerHosts: Object.freeze(list(e.DOCKER_HOSTS)),
     apiKeys: Object.freeze(list(e.GRADER_API_KEYS)),
+    adminKeys: Object.freeze(list(e.GRADER_ADMIN_KEYS)),
+    slaMs: e.GRADER_SLA_MS,
     hostConcurrency: e.GRADER_HOST_CONCURRENCY,
     attempts: e.GRADER_ATTEMPTS,
     waitMaxMs: e.GRADER_WAIT_MAX_MS,

@@ -18,7 +18,9 @@ export const ERROR_CATALOG = {
   invalid_path: { status: 400, retryable: false },
   /** Missing or wrong `Authorization: Bearer` key. */
   unauthorized: { status: 401, retryable: false },
-  /** No such submission or route. */
+  /** A valid key that may not do this (a host route without an admin key). */
+  forbidden: { status: 403, retryable: false },
+  /** No such submission, host or route. */
   not_found: { status: 404, retryable: false },
   /** Too many files, too many bytes, or a body larger than the server accepts. */
   payload_too_large: { status: 413, retryable: false },

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis'
 import { buildApp, type ApiDeps } from '../../../services/api/app.js'
 import { loadConfig, type Config } from '../../../services/shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/job-schema.js'
+import { HostRegistry, type HostView } from '../../../services/shared/store/host-registry.js'
 import { SubmissionStore } from '../../../services/shared/store/submission-store.js'
 import { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
 
@@ -60,6 +61,7 @@ export async function buildTestApp (env: Record<string, string> = {}, override: 
     queue,
     store: new SubmissionStore(redis, config.prefix, config.resultTtlS),
     registry: new WorkerRegistry(redis, config.prefix),
+    hosts: new HostRegistry(redis, config.prefix),
     logger: { level: 'silent' },
     ...override,
   }
@@ -100,6 +102,28 @@ export function validSubmission (overrides: Record<string, unknown> = {}): Recor
     language: 'python',
     files: { 'solution.py': 'def add(a, b):\n    return a + b\n' },
     tests: { 'test_solution.py': 'from solution import add\n\ndef test_add():\n    assert add(1, 1) == 2\n' },
+    ...overrides,
+  }
+}
+
+/** A key accepted on every route, the host routes included, when a test sets `GRADER_ADMIN_KEYS: ADMIN_KEY`. */
+export const ADMIN_KEY = 'admin-key-fedcba9876'
+
+/** A host as a worker would publish it; `overrides` change any field. */
+export function hostView (overrides: Partial<HostView> = {}): HostView {
+  return {
+    id: 'dock-1',
+    endpoint: 'tcp://10.0.0.1:2376',
+    state: 'healthy',
+    draining: false,
+    concurrency: 2,
+    inFlight: 1,
+    latencyMs: { p50: 12, p95: 40 },
+    images: ['python'],
+    worker: 'worker-a',
+    lastRecycleAt: null,
+    errors: 0,
+    lastError: null,
     ...overrides,
   }
 }

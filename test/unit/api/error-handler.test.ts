@@ -65,6 +65,15 @@ describe('toErrorAnswer', () => {
     expect(toErrorAnswer(fastifyError('FST_ERR_BAD_URL', 400), LIMIT)).toMatchObject({ status: 400, code: 'invalid_request' })
   })
 
+  it('maps a Fastify 403 to 403 forbidden', () => {
+    expect(toErrorAnswer(fastifyError('FST_ERR_SOMETHING_FORBIDDEN', 403), LIMIT)).toMatchObject({ status: 403, code: 'forbidden' })
+  })
+
+  it('answers a forbidden GraderError with 403 and its message', () => {
+    expect(toErrorAnswer(new GraderError('forbidden', 'this route needs an admin key (GRADER_ADMIN_KEYS)'), LIMIT))
+      .toEqual({ status: 403, code: 'forbidden', message: 'this route needs an admin key (GRADER_ADMIN_KEYS)' })
+  })
+
   it('answers any other error with 500 internal and a generic message', () => {
     const answer = toErrorAnswer(new TypeError("Cannot read properties of undefined (reading 'id')"), LIMIT)
     expect(answer).toEqual({ status: 500, code: 'internal', message: INTERNAL_MESSAGE })

@@ -12,6 +12,7 @@ const ALLOWED: Record<string, string[]> = {
   hostpool: ['shared'],
   worker: ['sandbox', 'hostpool', 'shared'],
   api: ['shared'],
+  cli: ['shared'],
 }
 
 function files (dir: string): string[] {
