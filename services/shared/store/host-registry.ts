@@ -81,16 +81,25 @@ export class HostRegistry {
 
   async controls (): Promise<Record<string, HostControl>> {
     const raw = await this.redis.hgetall(this.controlKey)
-    return Object.fromEntries(Object.entries(raw).map(([id, v]) => [id, JSON.parse(v) as HostControl]))
+    const out: Record<string, HostControl> = {}
+    // One field per host and setting (`<hostId>|draining`), so two changes at once never overwrite each other.
+    for (const [field, value] of Object.entries(raw)) {
+      const cut = field.lastIndexOf('|')
+      const id = field.slice(0, cut)
+      const setting = field.slice(cut + 1)
+      const control = (out[id] ??= {})
+      if (setting === 'draining') control.draining = value === 'true'
+      else if (setting === 'concurrency') control.concurrency = Number(value)
+    }
+    return out
   }
 
   /** Merges `change` into the host's control and tells every worker. */
   async setControl (hostId: string, change: HostControl): Promise<HostControl> {
-    const current = (await this.controls())[hostId] ?? {}
-    const next = { ...current, ...change }
-    await this.redis.hset(this.controlKey, hostId, JSON.stringify(next))
+    const fields = Object.entries(change).filter(([, v]) => v !== undefined).flatMap(([k, v]) => [`${hostId}|${k}`, String(v)])
+    if (fields.length > 0) await this.redis.hset(this.controlKey, ...fields)
     await this.redis.publish(this.channel, JSON.stringify({ hostId }))
-    return next
+    return (await this.controls())[hostId] ?? {}
   }
 
   async command (command: HostCommand): Promise<void> {
