@@ -56,6 +56,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   }
   await beat()
 
+  let worker: Worker<GradingJob> | undefined
   // Ops changes reach every worker at once over pub/sub (a subscriber needs its own connection).
   const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
   subscriber.on('error', (err: Error) => log.warn({ err }, 'host events connection error'))
@@ -69,6 +70,8 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
       } else {
         const control = (await hosts.controls())[event.hostId]
         if (control) pool.applyControl(event.hostId, control)
+        // Take as many jobs at once as the hosts now have slots.
+        if (worker !== undefined) worker.concurrency = Math.max(1, pool.capacity)
       }
       await beat()
     })().catch((err: Error) => log.warn({ err, message }, 'host event failed'))
@@ -79,11 +82,11 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
 
   const seccompProfile = loadSeccompProfile(config.seccomp)
   const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes })
-  const worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
+  worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
     prefix: config.prefix,
-    concurrency: pool.capacity,
+    concurrency: Math.max(1, pool.capacity),
   })
   worker.on('error', err => log.warn({ err }, 'queue worker error'))
   await worker.waitUntilReady()
