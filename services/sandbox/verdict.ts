@@ -76,6 +76,12 @@ export function decideVerdict (obs: RunObservation): Verdict {
     const message = `Your code ran for more than ${seconds(limits.timeoutMs)} s${inTest(obs.current)} and was stopped. Look for a loop that never ends or work that is too slow.`
     return { status: 'error', reason: 'timeout', message, tests: interruptedTests(obs, message) }
   }
+  if (report?.limit === 'pids') {
+    // Before the OOM flag: a fork bomb often runs out of memory too, but the processes are the cause.
+    const current = report.current ?? obs.current
+    const message = `Your code tried to run more than ${limits.pids} processes or threads at once${inTest(current)} and was stopped. Look for code that starts processes or threads in a loop.`
+    return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
+  }
   if (obs.oomKilled) {
     const message = `Your code used more than ${limits.memoryMb} MB of memory${inTest(report?.current ?? obs.current)} and was stopped. Look for data that grows without bound.`
     return { status: 'error', reason: 'memory', message, tests: interruptedTests({ ...obs, current: report?.current ?? obs.current }, message) }
@@ -91,10 +97,6 @@ export function decideVerdict (obs: RunObservation): Verdict {
   if (report.outputExceeded) {
     const message = `Your code printed more than ${limits.outputKb} KB of output${inTest(current)} and was stopped. Remove prints inside loops.`
     return { status: 'error', reason: 'output', message, tests: interruptedTests({ ...obs, current }, message) }
-  }
-  if (report.limit === 'pids') {
-    const message = `Your code tried to run more than ${limits.pids} processes or threads at once${inTest(current)} and was stopped. Look for code that starts processes or threads in a loop.`
-    return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
   }
   if (report.limit === 'disk') {
     const message = `Your code filled the temporary disk space (/tmp)${inTest(current)} and was stopped. Write less data to files.`

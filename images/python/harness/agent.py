@@ -57,6 +57,12 @@ def emit(obj):
 
 
 def finish(report):
+    if 'complete' in report and not report.get('limit'):
+        # A limit hit just before the end (a fork bomb that also ran out of
+        # memory) is still the cause worth naming.
+        limit = limit_reached()
+        if limit:
+            report['limit'] = limit
     report['event'] = 'report'
     report['protocol'] = PROTOCOL
     emit(report)

@@ -359,3 +359,11 @@ describe('decideVerdict: precedence inside the report', () => {
     expect(kind).toBe(expected)
   })
 })
+
+describe('a fork bomb that also ran out of memory', () => {
+  it('is reported as too many processes, the cause, not as memory', () => {
+    const v = decideVerdict(observation({ oomKilled: true, report: report([], { complete: false, limit: 'pids', current: 'test_a.py::test_x' }) }))
+    expect(v).toMatchObject({ status: 'error', reason: 'runtime' })
+    expect(v.message).toMatch(/processes or threads/)
+  })
+})
