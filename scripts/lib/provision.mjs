@@ -29,11 +29,21 @@ export async function provision ({ redis }) {
   const env = {}
   const stops = []
 
-  // Only the default local engine is ours to provision; remote DOCKER_HOSTS are the operator's.
+  const { default: Docker } = await import('dockerode')
   if (!process.env.DOCKER_HOSTS) {
+    // The default local engine: installed and started here when missing.
     await ensureDockerEngine(STATE_DIR)
-    const { default: Docker } = await import('dockerode')
     await ensureImages(new Docker(), { imagesDir: join(ROOT, 'images'), stateDir: STATE_DIR })
+  } else {
+    // The operator's hosts: never installed from here, but given the runtime images
+    // (a base built here from Debian packages is imported into each over the API).
+    const { register } = await import('tsx/esm/api')
+    register()
+    const { dockerOptions } = await import('../../services/hostpool/docker-endpoint.ts')
+    for (const endpoint of process.env.DOCKER_HOSTS.split(',').map(e => e.trim()).filter(Boolean)) {
+      log(`checking the runtime images on ${endpoint}`)
+      await ensureImages(new Docker(dockerOptions(endpoint)), { imagesDir: join(ROOT, 'images'), stateDir: STATE_DIR })
+    }
   }
 
   if (!process.env.REDIS_URL) {

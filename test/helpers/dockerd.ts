@@ -164,5 +164,5 @@ async function copyImage (source: Docker, target: Docker, tag: string): Promise<
 /** `os.tmpdir()` unless TMPDIR is so long that containerd's sockets would not fit. */
 function shortTmpdir (): string {
   const dir = tmpdir()
-  return dir.length <= 24 ? dir : '/tmp'
+  return dir.length <= 20 ? dir : '/tmp'
 }
