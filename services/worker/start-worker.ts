@@ -87,6 +87,10 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
     prefix: config.prefix,
     concurrency: Math.max(1, pool.capacity),
+    // A dead worker's job is handed to another one after about this long (BullMQ's stalled check).
+    lockDuration: config.jobLockMs,
+    stalledInterval: config.jobLockMs,
+    maxStalledCount: 2,
   })
   worker.on('error', err => log.warn({ err }, 'queue worker error'))
   await worker.waitUntilReady()

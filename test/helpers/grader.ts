@@ -14,6 +14,7 @@ export const TEST_KEY = 'integration-test-key'
 export interface TestGrader {
   url: string
   config: Config
+  /** The in-process worker, unless started with `{ worker: false }`. */
   worker: RunningWorker
   /** POST /v1/submissions?wait=true and return the finished submission. */
   grade: (body: unknown) => Promise<Submission>
@@ -29,7 +30,7 @@ export interface TestGrader {
  * Redis and real Docker engine, under a Redis prefix and worker id of its own.
  * `close` stops it and deletes its keys.
  */
-export async function startTestGrader (env: Record<string, string> = {}): Promise<TestGrader> {
+export async function startTestGrader (env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestGrader> {
   if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run the tests with `npm test`')
   const config = loadConfig({
     ...process.env,
@@ -43,7 +44,8 @@ export async function startTestGrader (env: Record<string, string> = {}): Promis
   })
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })
-  const worker = await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }))
+  // Without a worker of its own, the test brings workers (e.g. child processes to kill).
+  const worker = opts.worker === false ? null : await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }))
   const api = await startApi(config, log)
 
   const request = async (path: string, init: RequestInit & { key?: string | null } = {}) => {
@@ -60,6 +62,7 @@ export async function startTestGrader (env: Record<string, string> = {}): Promis
     return json
   }
   const leftovers = async () => {
+    if (worker === null) return []
     const all = await Promise.all(worker.pool.hosts.map(h => h.docker.listContainers({
       all: true, filters: JSON.stringify({ label: [`${LABELS.worker}=${config.workerId}`] }),
     })))
@@ -68,13 +71,14 @@ export async function startTestGrader (env: Record<string, string> = {}): Promis
   return {
     url: api.address,
     config,
-    worker,
+    // Tests that start without a worker never touch this one.
+    worker: worker as RunningWorker,
     grade,
     request,
     leftovers,
     close: async () => {
       await api.close()
-      await worker.close()
+      await worker?.close()
       let cursor = '0'
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.prefix}:*`, 'COUNT', 500)

@@ -54,6 +54,11 @@ export const EnvSchema = Type.Object({
    * A language's image may also ask for one with the `grader.runtime` label. @defaultValue none
    */
   GRADER_RUNTIMES: Type.String({ default: '' }),
+  /**
+   * How long a worker's claim on a job lasts without renewal, in ms. A worker
+   * that dies mid-run loses its jobs to another worker about this long after. @defaultValue 30000
+   */
+  GRADER_JOB_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000 }),
   /** pino level. @defaultValue info */
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
@@ -81,6 +86,7 @@ export interface Config {
   readonly prefix: string
   readonly logLevel: string
   readonly seccomp: string
+  readonly jobLockMs: number
   /** language → OCI runtime name */
   readonly runtimes: Readonly<Record<string, string>>
 }
@@ -135,6 +141,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     prefix: e.GRADER_PREFIX,
     logLevel: e.LOG_LEVEL,
     seccomp: e.GRADER_SECCOMP,
+    jobLockMs: e.GRADER_JOB_LOCK_MS,
     runtimes: Object.freeze(Object.fromEntries(list(e.GRADER_RUNTIMES).map(entry => entry.split('=') as [string, string]))),
   })
 }
