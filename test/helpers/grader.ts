@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../services/shared/config/config.js'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.js'
 import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
+import { scanKeys } from '../../services/shared/store/redis-keys.js'
 
 export const TEST_KEY = 'integration-test-key'
 
@@ -79,12 +80,8 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
     close: async () => {
       await api.close()
       await worker?.close()
-      let cursor = '0'
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.prefix}:*`, 'COUNT', 500)
-        if (keys.length > 0) await redis.del(...keys)
-        cursor = next
-      } while (cursor !== '0')
+      const keys = await scanKeys(redis, `${config.prefix}:*`)
+      if (keys.length > 0) await redis.del(...keys)
       await redis.quit()
     },
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { readJsonKeys } from './redis-keys.js'
 
 /**
  * Health of a Docker host, as the API reports it. `draining` is a separate
@@ -67,16 +68,8 @@ export class HostRegistry {
 
   /** Every host of every live worker. */
   async views (): Promise<HostView[]> {
-    const keys: string[] = []
-    let cursor = '0'
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:hosts:*`, 'COUNT', 200)
-      keys.push(...batch)
-      cursor = next
-    } while (cursor !== '0')
-    if (keys.length === 0) return []
-    const values = await this.redis.mget(...keys)
-    return values.flatMap(v => (v === null ? [] : JSON.parse(v) as HostView[])).sort((a, b) => a.id.localeCompare(b.id))
+    const lists = await readJsonKeys<HostView[]>(this.redis, `${this.prefix}:hosts:*`)
+    return lists.flat().sort((a, b) => a.id.localeCompare(b.id))
   }
 
   async controls (): Promise<Record<string, HostControl>> {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import { readJsonKeys } from './redis-keys.js'
 
 /** What a worker announces about itself: the languages and hosts it can grade on right now. */
 export interface WorkerHeartbeat {
@@ -30,16 +31,7 @@ export class WorkerRegistry {
   }
 
   async list (): Promise<WorkerHeartbeat[]> {
-    const keys: string[] = []
-    let cursor = '0'
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:worker:*`, 'COUNT', 200)
-      keys.push(...batch)
-      cursor = next
-    } while (cursor !== '0')
-    if (keys.length === 0) return []
-    const values = await this.redis.mget(...keys)
-    return values.flatMap(v => (v === null ? [] : [JSON.parse(v) as WorkerHeartbeat]))
+    return await readJsonKeys<WorkerHeartbeat>(this.redis, `${this.prefix}:worker:*`)
   }
 
   /** Languages at least one live worker can grade. */

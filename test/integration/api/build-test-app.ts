@@ -8,6 +8,7 @@ import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/
 import { HostRegistry, type HostView } from '../../../services/shared/store/host-registry.js'
 import { SubmissionStore } from '../../../services/shared/store/submission-store.js'
 import { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
+import { scanKeys } from '../../../services/shared/store/redis-keys.js'
 
 /** The key every test app accepts, besides {@link OTHER_KEY}. */
 export const API_KEY = 'test-key-0123456789'
@@ -72,12 +73,8 @@ export async function buildTestApp (env: Record<string, string> = {}, override: 
     await app.close()
     await queue.obliterate({ force: true })
     await queue.close()
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.prefix}:*`, 'COUNT', 500)
-      if (keys.length > 0) await redis.del(...keys)
-      cursor = next
-    } while (cursor !== '0')
+    const keys = await scanKeys(redis, `${config.prefix}:*`)
+    if (keys.length > 0) await redis.del(...keys)
     await Promise.all([redis.quit(), subscriber.quit()])
   }
   return { app, deps, config, close }
