@@ -26,6 +26,11 @@ export const HostPoolEnvSchema = Type.Object({
   GRADER_RECYCLE_COMMAND: Type.String({ default: '' }),
   /** Longest a recycle command may run, in ms. @defaultValue 120000 */
   GRADER_RECYCLE_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 120_000 }),
+  /**
+   * A host missing a runtime image that another host has gets it copied over the Docker API
+   * (save from one, load into the other) instead of simply never being chosen for that language. @defaultValue false
+   */
+  GRADER_IMAGE_SYNC: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
   /** First wait before recycling a host again that fell over soon after its last recycle, in ms; doubles each time. @defaultValue 10000 */
   GRADER_RECYCLE_BACKOFF_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 })
@@ -41,6 +46,7 @@ export interface HostPoolOptions {
   recycleCommand: string | null
   recycleTimeoutMs: number
   recycleBackoffMs: number
+  imageSync: boolean
 }
 
 export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): HostPoolOptions {
@@ -63,5 +69,6 @@ export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): Host
     recycleCommand: e.GRADER_RECYCLE_COMMAND === '' ? null : e.GRADER_RECYCLE_COMMAND,
     recycleTimeoutMs: e.GRADER_RECYCLE_TIMEOUT_MS,
     recycleBackoffMs: e.GRADER_RECYCLE_BACKOFF_MS,
+    imageSync: e.GRADER_IMAGE_SYNC === 'true',
   })
 }

@@ -36,6 +36,8 @@ export class DockerHost {
   /** Recycles back to back that the host fell over again soon after: drives the backoff. */
   flaps = 0
   recycling = false
+  /** A runtime image is being copied to this host (GRADER_IMAGE_SYNC). */
+  syncing = false
   /** Aborted when the host's in-flight runs must be given up and retried elsewhere. */
   runs = new AbortController()
   probes = 0
@@ -168,6 +170,7 @@ export class HostPool {
       host.probes++
       host.lastError = null
       this.transition(host, host.health.probeSucceeded(performance.now() - started))
+      if (this.options.imageSync) this.syncImages(host)
     } catch (err) {
       host.lastError = (err as Error).message
       this.transition(host, host.health.probeFailed())
@@ -189,6 +192,34 @@ export class HostPool {
     if (host.runtimes.size === 0) {
       const info = await host.docker.info() as { Runtimes?: Record<string, unknown> }
       host.runtimes = new Set(Object.keys(info.Runtimes ?? {}))
+    }
+  }
+
+  /**
+   * Copies to `host` the runtime images other usable hosts have and it lacks
+   * (save from one daemon, load into the other, streamed through this worker).
+   * One copy at a time per host; the next probe picks the image up.
+   */
+  private syncImages (host: DockerHost): void {
+    if (host.syncing || host.capacity === 0) return
+    for (const source of this.hosts) {
+      if (source === host || source.capacity === 0) continue
+      const missing = [...source.images.values()].find(image => !host.images.has(image.language))
+      if (missing === undefined) continue
+      host.syncing = true
+      const started = Date.now()
+      this.log.info({ host: host.id, from: source.id, image: missing.tag }, 'copying runtime image to host')
+      void (async () => {
+        const stream = await source.docker.getImage(missing.ref).get()
+        const progress = await host.docker.loadImage(stream)
+        await new Promise<void>((resolve, reject) => host.docker.modem.followProgress(progress, (err: Error | null) => err ? reject(err) : resolve()))
+        await this.refreshImages(host)
+        this.log.info({ host: host.id, image: missing.tag, durationMs: Date.now() - started, languages: [...host.images.keys()] }, 'runtime image copied')
+        this.wake()
+      })().catch((err: Error) => {
+        this.log.warn({ err, host: host.id, from: source.id, image: missing.tag }, 'copying runtime image failed')
+      }).finally(() => { host.syncing = false })
+      return
     }
   }
 
