@@ -62,6 +62,15 @@ export class DockerHost {
   get hasRoom (): boolean { return this.inFlight < this.capacity }
 }
 
+export interface HostPoolHooks {
+  /** Told of every recycle action and its outcome (metrics). */
+  recycled?: (host: DockerHost, outcome: RecycleOutcome) => void
+  /** Whether this worker may recycle the host now (false: another worker sharing it does). @defaultValue always */
+  claimRecycle?: (host: DockerHost) => Promise<boolean>
+  /** The recycle this worker claimed is over (success or not): others may claim the next one. */
+  recycleFinished?: (host: DockerHost) => Promise<void>
+}
+
 export interface Lease {
   host: DockerHost
   image: RuntimeImage
@@ -91,7 +100,7 @@ export class HostPool {
   private stopped = false
 
   constructor (endpoints: readonly string[], private readonly defaultConcurrency: number, private readonly options: HostPoolOptions,
-    private readonly log: Logger, private readonly hooks: { recycled?: (host: DockerHost, outcome: RecycleOutcome) => void } = {}) {
+    private readonly log: Logger, private readonly hooks: HostPoolHooks = {}) {
     this.hosts = endpoints.map(e => new DockerHost(e, defaultConcurrency, options))
   }
 
@@ -275,6 +284,11 @@ export class HostPool {
       return null
     }
     host.recycling = true
+    if (this.hooks.claimRecycle !== undefined && !await this.hooks.claimRecycle(host).catch(() => false)) {
+      this.log.debug({ host: host.id }, 'another worker is recycling this host: waiting for it to come back')
+      host.recycling = false
+      return null
+    }
     // A host that needed a recycle again shortly after the last one is flapping: back off more each time.
     const flapWindowMs = Math.max(60_000, this.options.recycleBackoffMs * 6)
     host.flaps = host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < flapWindowMs ? host.flaps + 1 : 0
@@ -298,6 +312,7 @@ export class HostPool {
       return outcome
     } finally {
       host.recycling = false
+      await this.hooks.recycleFinished?.(host).catch(() => {})
     }
   }
 

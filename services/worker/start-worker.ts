@@ -32,11 +32,13 @@ export interface RunningWorker {
  */
 export async function startWorker (config: Config, redis: Redis, log: Logger,
   hostPoolOptions: HostPoolOptions = loadHostPoolOptions()): Promise<RunningWorker> {
+  const hosts = new HostRegistry(redis, config.prefix)
   const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
   const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
     recycled: (host, outcome) => { void metrics.recycled({ host: host.id, ok: outcome.ok }).catch(() => {}) },
+    claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId, hostPoolOptions.recycleTimeoutMs),
+    recycleFinished: async (host) => { await hosts.releaseRecycle(host.id, config.workerId) },
   })
-  const hosts = new HostRegistry(redis, config.prefix)
   // Ops controls set before this worker started (drained hosts, concurrency) apply from its first run.
   for (const [id, control] of Object.entries(await hosts.controls())) pool.applyControl(id, control)
   await pool.start()

@@ -95,6 +95,21 @@ export class HostRegistry {
     return (await this.controls())[hostId] ?? {}
   }
 
+  /**
+   * Claims the right to recycle a host for `ttlMs`: when several workers share
+   * a host, only one of them runs the recycle action; the others wait for its
+   * probes to come back good.
+   */
+  async claimRecycle (hostId: string, workerId: string, ttlMs: number): Promise<boolean> {
+    return await this.redis.set(`${this.prefix}:recycle-lock:${hostId}`, workerId, 'PX', ttlMs, 'NX') === 'OK'
+  }
+
+  /** Gives up a recycle claim, if this worker still holds it. */
+  async releaseRecycle (hostId: string, workerId: string): Promise<void> {
+    const key = `${this.prefix}:recycle-lock:${hostId}`
+    if (await this.redis.get(key) === workerId) await this.redis.del(key)
+  }
+
   async command (command: HostCommand): Promise<void> {
     await this.redis.publish(this.channel, JSON.stringify(command))
   }
