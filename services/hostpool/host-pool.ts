@@ -36,6 +36,8 @@ export class DockerHost {
   /** Recycles back to back that the host fell over again soon after: drives the backoff. */
   flaps = 0
   recycling = false
+  /** A probe of this host is under way. */
+  probing = false
   /** A runtime image is being copied to this host (GRADER_IMAGE_SYNC). */
   syncing = false
   /** Aborted when the host's in-flight runs must be given up and retried elsewhere. */
@@ -78,6 +80,9 @@ export interface Lease {
   signal: AbortSignal
   release: () => void
 }
+
+/** dockerode's ping takes an abort signal; its type definitions do not say so. */
+interface PingWithAbort { ping: (opts: { abortSignal: AbortSignal }) => Promise<unknown> }
 
 const IMAGE_LABEL = 'grader.language'
 /** How long a run waits for a host that is unhealthy or recycling to come back before it is failed (and retried). */
@@ -167,10 +172,14 @@ export class HostPool {
 
   /** One probe: ping (and sometimes create/remove, and the image list); its latency and outcome feed the host's health. */
   async probe (host: DockerHost): Promise<void> {
-    if (this.stopped || host.recycling) return
+    // One probe at a time per host: a wedged daemon must not collect a pile of hung requests.
+    if (this.stopped || host.recycling || host.probing) return
+    host.probing = true
     const started = performance.now()
     try {
-      await withTimeout(host.docker.ping(), this.options.probeTimeoutMs)
+      // The abort closes the request itself, not just our wait for it.
+      const docker = host.docker as unknown as PingWithAbort
+      await withTimeout(docker.ping({ abortSignal: AbortSignal.timeout(this.options.probeTimeoutMs) }), this.options.probeTimeoutMs)
       const needsImages = host.images.size === 0 || host.state === 'unhealthy' || host.state === 'recycling'
       if (needsImages || host.probes % this.options.probeCreateEvery === 0) {
         await withTimeout(this.refreshImages(host), this.options.probeTimeoutMs)
@@ -183,12 +192,17 @@ export class HostPool {
     } catch (err) {
       host.lastError = (err as Error).message
       this.transition(host, host.health.probeFailed())
+    } finally {
+      host.probing = false
     }
     this.checkGrace(host)
   }
 
   private async refreshImages (host: DockerHost): Promise<void> {
-    const images = await host.docker.listImages({ filters: JSON.stringify({ label: [IMAGE_LABEL] }) })
+    const images = await host.docker.listImages({
+      filters: JSON.stringify({ label: [IMAGE_LABEL] }),
+      abortSignal: AbortSignal.timeout(this.options.probeTimeoutMs),
+    } as Docker.ListImagesOptions)
     const found = new Map<string, RuntimeImage>()
     for (const info of images) {
       const image = runtimeImage(info)
