@@ -105,7 +105,16 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     // registered before enqueueing, so even an instant completion is caught
     const watch = request.query.wait === true ? waiter.watch(id) : undefined
     try {
-      await enqueue(opts, { submissionId: id, language, files, tests, limits: resolveLimits(language, request.body.limits), ...(request.body.options?.strictComparisons === true ? { strictComparisons: true } : {}), enqueuedAt: Date.now() }, request.log)
+      const job: GradingJob = {
+        submissionId: id,
+        language,
+        files,
+        tests,
+        limits: resolveLimits(language, request.body.limits),
+        ...(request.body.options?.strictComparisons === true ? { strictComparisons: true } : {}),
+        enqueuedAt: Date.now(),
+      }
+      await enqueue(opts, job, request.log)
     } catch (err) {
       watch?.cancel()
       throw err
