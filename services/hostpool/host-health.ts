@@ -56,7 +56,8 @@ export class HostHealth {
   probeFailed (now = Date.now()): HostState | null {
     this.successes = 0
     this.failures++
-    if (this.state === 'recycling') return null
+    // Also from `recycling`: probes pause while the recycle action runs, so a
+    // failure now means the daemon did not come back, and it must be recycled again.
     if (this.failures >= this.criteria.unhealthyAfter) return this.moveTo('unhealthy', now)
     return null
   }
@@ -65,6 +66,7 @@ export class HostHealth {
   recycleStarted (now = Date.now()): HostState | null {
     this.samples = []
     this.successes = 0
+    this.failures = 0
     return this.moveTo('recycling', now)
   }
 

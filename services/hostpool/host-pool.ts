@@ -81,10 +81,13 @@ export interface Lease {
   release: () => void
 }
 
-/** dockerode's ping takes an abort signal; its type definitions do not say so. */
+/** dockerode's ping and info take an abort signal; its type definitions do not say so. */
 interface PingWithAbort { ping: (opts: { abortSignal: AbortSignal }) => Promise<unknown> }
+interface InfoWithAbort { info: (opts: { abortSignal: AbortSignal }) => Promise<{ Runtimes?: Record<string, unknown> }> }
 
 const IMAGE_LABEL = 'grader.language'
+/** Longest an image copy between hosts may take. */
+const IMAGE_SYNC_TIMEOUT_MS = 10 * 60_000
 /** How long a run waits for a host that is unhealthy or recycling to come back before it is failed (and retried). */
 const ACQUIRE_WAIT_MS = 30_000
 const PROBE_LABEL = 'grader.probe'
@@ -187,11 +190,13 @@ export class HostPool {
       }
       host.probes++
       host.lastError = null
+      // A recycle that started meanwhile makes this answer stale: it says nothing about the restarted daemon.
+      if (host.recycling) return
       this.transition(host, host.health.probeSucceeded(performance.now() - started))
       if (this.options.imageSync) this.syncImages(host)
     } catch (err) {
       host.lastError = (err as Error).message
-      this.transition(host, host.health.probeFailed())
+      if (!host.recycling) this.transition(host, host.health.probeFailed())
     } finally {
       host.probing = false
     }
@@ -213,7 +218,7 @@ export class HostPool {
     }
     host.images = found
     if (host.runtimes.size === 0) {
-      const info = await host.docker.info() as { Runtimes?: Record<string, unknown> }
+      const info = await (host.docker as unknown as InfoWithAbort).info({ abortSignal: AbortSignal.timeout(this.options.probeTimeoutMs) })
       host.runtimes = new Set(Object.keys(info.Runtimes ?? {}))
     }
   }
@@ -234,8 +239,13 @@ export class HostPool {
       this.log.info({ host: host.id, from: source.id, image: missing.tag }, 'copying runtime image to host')
       void (async () => {
         const stream = await source.docker.getImage(missing.ref).get()
-        const progress = await host.docker.loadImage(stream)
-        await new Promise<void>((resolve, reject) => host.docker.modem.followProgress(progress, (err: Error | null) => err ? reject(err) : resolve()))
+        try {
+          const progress = await host.docker.loadImage(stream)
+          // A target that hangs mid-load must not keep `syncing` set for ever.
+          await withTimeout(new Promise<void>((resolve, reject) => host.docker.modem.followProgress(progress, (err: Error | null) => err ? reject(err) : resolve())), IMAGE_SYNC_TIMEOUT_MS)
+        } finally {
+          (stream as unknown as { destroy: () => void }).destroy()
+        }
         await this.refreshImages(host)
         this.log.info({ host: host.id, image: missing.tag, durationMs: Date.now() - started, languages: [...host.images.keys()] }, 'runtime image copied')
         this.wake()
@@ -250,14 +260,16 @@ export class HostPool {
   private async createAndRemove (host: DockerHost): Promise<void> {
     const image = host.images.values().next().value as RuntimeImage | undefined
     if (image === undefined) return
+    // Each call aborts its own request at the probe timeout: a daemon that hangs on create keeps no pile of open calls.
     const container = await host.docker.createContainer({
       Image: image.ref,
       Cmd: ['true'],
       NetworkDisabled: true,
       Labels: { 'grader.managed': 'true', [PROBE_LABEL]: 'true' },
       HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'none', Config: {} } },
-    })
-    await container.remove({ force: true })
+      abortSignal: AbortSignal.timeout(this.options.probeTimeoutMs),
+    } as Docker.ContainerCreateOptions)
+    await container.remove({ force: true, abortSignal: AbortSignal.timeout(this.options.probeTimeoutMs) } as Docker.ContainerRemoveOptions)
   }
 
   private transition (host: DockerHost, next: HostState | null): void {
@@ -279,8 +291,10 @@ export class HostPool {
     if (host.state !== 'unhealthy' || since === null || Date.now() - since < this.options.graceMs) return
     if (host.inFlight > 0) this.abortRuns(host, 'host unhealthy')
     if (this.options.recycleCommand === null || host.recycling) return
-    const backoff = host.flaps === 0 ? 0 : this.options.recycleBackoffMs * 2 ** (host.flaps - 1)
-    if (host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < backoff) return
+    // Falling over again soon after a recycle is flapping: wait before the next one, longer each time.
+    const flapping = host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < this.flapWindowMs
+    const backoff = flapping ? this.options.recycleBackoffMs * 2 ** host.flaps : 0
+    if (flapping && Date.now() - host.lastRecycleAt! < backoff) return
     void this.recycle(host, 'unhealthy')
   }
 
@@ -304,8 +318,7 @@ export class HostPool {
       return null
     }
     // A host that needed a recycle again shortly after the last one is flapping: back off more each time.
-    const flapWindowMs = Math.max(60_000, this.options.recycleBackoffMs * 6)
-    host.flaps = host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < flapWindowMs ? host.flaps + 1 : 0
+    host.flaps = host.lastRecycleAt !== null && Date.now() - host.lastRecycleAt < this.flapWindowMs ? host.flaps + 1 : 0
     this.transition(host, host.health.recycleStarted())
     this.log.warn({ host: host.id, why, flaps: host.flaps }, 'recycling host')
     try {
@@ -329,6 +342,9 @@ export class HostPool {
       await this.hooks.recycleFinished?.(host).catch(() => {})
     }
   }
+
+  /** A host that needs a recycle again within this long of the last one is flapping. */
+  private get flapWindowMs (): number { return Math.max(60_000, this.options.recycleBackoffMs * 6) }
 
   private async waitForRuns (host: DockerHost, ms: number): Promise<void> {
     const deadline = Date.now() + ms

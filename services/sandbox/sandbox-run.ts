@@ -62,9 +62,12 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
   const guard = <T>(p: Promise<T>): Promise<T> => abortable(p, signal)
 
   let container: Docker.Container
+  const creating = docker.createContainer(buildContainerSpec(input))
   try {
-    container = await guard(docker.createContainer(buildContainerSpec(input)))
+    container = await guard(creating)
   } catch (err) {
+    // Given up while the daemon was still creating: remove it if it ever appears.
+    creating.then(c => c.remove({ force: true, v: true })).catch(() => {})
     if (signal.aborted) throw signal.reason
     throw new GraderError('container_failed', `creating the grading container failed: ${(err as Error).message}`, { cause: err })
   }
@@ -77,7 +80,13 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
   let stream: Duplex | undefined
   let deadline: NodeJS.Timeout | undefined
   try {
-    stream = await guard(container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as Duplex
+    const attaching = container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) as unknown as Promise<Duplex>
+    // If the attach is given up and completes later, its socket must still be closed.
+    attaching.catch(() => {})
+    stream = await guard(attaching).catch((err: unknown) => {
+      attaching.then(s => s.destroy(), () => {})
+      throw err
+    })
     const events = agentEvents(container, stream, obs)
     try {
       await guard(container.start())
@@ -125,7 +134,7 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
     // The agent exits after its report and the container with it; a stuck one is killed.
     await guard(withTimeout(container.wait(), EXIT_GRACE_MS, 'exit').catch(async () => {
       await container.kill({ signal: 'SIGKILL' }).catch(() => {})
-      await container.wait()
+      await withTimeout(container.wait(), EXIT_GRACE_MS, 'the container to exit after SIGKILL')
     }))
     const state = await guard(container.inspect())
     obs.oomKilled = state.State.OOMKilled === true

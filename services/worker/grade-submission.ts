@@ -72,7 +72,8 @@ export function createGradeProcessor (deps: GradeDeps) {
         }).catch((err: Error) => log.warn({ err }, 'metrics not recorded'))
       }
     } catch (err) {
-      const fault = isGraderError(err) ? err : new GraderError('internal', (err as Error).message, { cause: err, retryable: false })
+      // Anything else (Redis unreachable while storing, a Docker client error) is ours and worth another attempt.
+      const fault = isGraderError(err) ? err : new GraderError('unavailable', (err as Error).message, { cause: err, retryable: true })
       const attemptsLeft = (job.opts.attempts ?? 1) - attempt
       if (fault.retryable && attemptsLeft > 0) {
         log.warn({ err: fault, host: lease?.host.id, attemptsLeft }, 'grading fault: retrying')

@@ -36,7 +36,9 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
   const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
     recycled: (host, outcome) => { void metrics.recycled({ host: host.id, ok: outcome.ok }).catch(() => {}) },
-    claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId, hostPoolOptions.recycleTimeoutMs),
+    // Held for the whole recycle: the grace for runs in flight, the action, and a margin.
+    claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId,
+      hostPoolOptions.graceMs + hostPoolOptions.recycleTimeoutMs + 5_000),
     recycleFinished: async (host) => { await hosts.releaseRecycle(host.id, config.workerId) },
   })
   // Ops controls set before this worker started (drained hosts, concurrency) apply from its first run.

@@ -106,8 +106,9 @@ export class HostRegistry {
 
   /** Gives up a recycle claim, if this worker still holds it. */
   async releaseRecycle (hostId: string, workerId: string): Promise<void> {
-    const key = `${this.prefix}:recycle-lock:${hostId}`
-    if (await this.redis.get(key) === workerId) await this.redis.del(key)
+    // Compare and delete in one step: never delete a claim another worker has just taken.
+    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1, `${this.prefix}:recycle-lock:${hostId}`, workerId)
   }
 
   async command (command: HostCommand): Promise<void> {

@@ -1,6 +1,19 @@
 import type { Redis } from 'ioredis'
 import type { Result, Submission } from '../contracts/submission-schema.js'
 
+/** KEYS: submission, completion claim. ARGV: new value, ttl seconds. */
+const SET_UNLESS_COMPLETED = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`
+
+/** KEYS: submission, completion claim. ARGV: done value, ttl seconds, channel, id. */
+const COMPLETE_ONCE = `
+if not redis.call('SET', KEYS[2], '1', 'EX', ARGV[2], 'NX') then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1`
+
 /**
  * Submissions as the API answers them, kept in Redis (one JSON value per
  * submission) so any API process can answer for any worker. Files and tests
@@ -38,23 +51,25 @@ export class SubmissionStore {
   async markRunning (id: string): Promise<void> {
     const current = await this.get(id)
     if (current === null || current.state === 'done') return
-    await this.redis.set(this.key(id), JSON.stringify({ ...current, state: 'running' }), 'EX', this.ttlS)
+    // Written only if no completion was claimed meanwhile (checked in the same atomic step).
+    await this.redis.eval(SET_UNLESS_COMPLETED, 2, this.key(id), this.completedKey(id),
+      JSON.stringify({ ...current, state: 'running' }), this.ttlS)
   }
 
   /**
    * Records the result and announces it. Only the first completion counts:
    * the client sees a submission graded exactly once even if a job is
-   * retried after a worker died between grading and acknowledging.
+   * retried after a worker died between grading and acknowledging. The claim,
+   * the write and the announcement are one atomic step, so a failure between
+   * them cannot leave a claimed submission without its result.
    */
   async complete (id: string, result: Result): Promise<boolean> {
-    // Claim the completion atomically: two workers finishing the same job
-    // (one presumed dead, then back) cannot both record a result.
-    const claimed = await this.redis.set(`${this.key(id)}:completed`, '1', 'EX', this.ttlS, 'NX')
-    if (claimed !== 'OK') return false
     const current = await this.get(id)
     if (current === null) return false
-    await this.redis.set(this.key(id), JSON.stringify({ ...current, state: 'done', result }), 'EX', this.ttlS)
-    await this.redis.publish(this.doneChannel, id)
-    return true
+    const done = await this.redis.eval(COMPLETE_ONCE, 2, this.key(id), this.completedKey(id),
+      JSON.stringify({ ...current, state: 'done', result }), this.ttlS, this.doneChannel, id)
+    return done === 1
   }
+
+  private completedKey (id: string): string { return `${this.key(id)}:completed` }
 }

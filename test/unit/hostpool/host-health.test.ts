@@ -57,14 +57,21 @@ describe('host health', () => {
     expect(h.p95).toBeNull()
   })
 
-  it('while recycling, failures are expected and good probes re-admit it', () => {
+  it('after a recycle, good probes re-admit it', () => {
     const h = admitted()
     h.probeFailed(); h.probeFailed()
     expect(h.recycleStarted()).toBe('recycling')
-    expect(h.probeFailed()).toBeNull()
-    expect(h.state).toBe('recycling')
     expect(h.probeSucceeded(5)).toBeNull()
+    expect(h.state).toBe('recycling')
     expect(h.probeSucceeded(5)).toBe('healthy')
+  })
+
+  it('after a recycle that did not bring the daemon back, failing probes make it unhealthy again (to be recycled again)', () => {
+    const h = admitted()
+    h.probeFailed(); h.probeFailed()
+    h.recycleStarted()
+    expect(h.probeFailed()).toBeNull()
+    expect(h.probeFailed()).toBe('unhealthy')
   })
 
   it('a failed recycle leaves it unhealthy', () => {
