@@ -21,6 +21,8 @@ const PROBES = {
   GRADER_HOST_GRACE_MS: '1000',
   GRADER_RECYCLE_BACKOFF_MS: '1000',
   GRADER_ATTEMPTS: '5',
+  // Not under test here: a busy CI machine must not make a host "degraded" and skew the load split.
+  GRADER_HOST_DEGRADED_MS: '5000',
 }
 /** interval × failures + timeout, with room for a loaded machine. */
 const DETECTION_BUDGET_MS = 300 * 2 + 700 + 3000
