@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
+import { LIMITS } from '../shared/config/limits.js'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
 import { loadHostPoolOptions, type HostPoolOptions } from '../hostpool/host-pool-options.js'
@@ -114,6 +115,26 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
         await hosts.removeViews(config.workerId).catch(() => {})
       })()
       return closing
+    },
+  }
+}
+
+/** Longest a worker's stop may take: runs in flight may need up to the largest timeout to finish. */
+export const WORKER_STOP_GRACE_MS = LIMITS.timeoutMs.max + 15_000
+
+/**
+ * A worker with a Redis connection of its own, as a process runs it (alone, or
+ * beside the API in `npm start`); `close` stops the worker, then the connection.
+ */
+export async function startWorkerProcess (config: Config, log: Logger): Promise<RunningWorker> {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })
+  redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error'))
+  const worker = await startWorker(config, redis, log)
+  return {
+    pool: worker.pool,
+    close: async () => {
+      await worker.close()
+      await redis.quit()
     },
   }
 }
