@@ -1,6 +1,6 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Queue } from 'bullmq'
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
 import type { Config } from '../shared/config/config.js'
@@ -14,13 +14,15 @@ import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../s
 import { MetricsCollector, processMetricsRegistry } from '../shared/observability/metrics-collector.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { acceptedKeys, requireAdminKey, requireApiKey } from './plugins/auth.js'
-import { installErrorHandling } from './plugins/error-handler.js'
+import { installErrorHandling, replyWithError } from './plugins/error-handler.js'
+import { installJsonBodyParser } from './plugins/json-body-parser.js'
 import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
+import { metadataProblem } from './submission-metadata.js'
 
 /**
  * Everything the API needs, built by the caller (server.ts or a test) and
@@ -65,6 +67,27 @@ export interface ApiDeps {
  */
 export const BODY_LIMIT_BYTES = SUBMISSION_BOUNDS.maxTotalBytes * 2 + 64 * 1024
 
+/**
+ * Deepest nesting of objects and arrays in any JSON body, the body itself
+ * counting as one level. Far above what any route accepts (a submission with
+ * the deepest metadata allowed is `maxMetadataDepth` + 1), and far below what
+ * would overflow the stack of whatever serialises a value recursively.
+ * A deeper body is refused with 400 right after parsing.
+ */
+export const BODY_MAX_DEPTH = 64
+
+/**
+ * Keeps the code a body too deep would get from the schema or the route:
+ * every route takes an object, so another body is `invalid_json` (as when it
+ * is shallow); `metadata`, the one free-form field, is `invalid_metadata`
+ * (as when it is only a little too deep for the route's own check).
+ */
+function bodyTooDeep (body: unknown, path: Array<string | number>): Error | null {
+  if (Array.isArray(body)) return new GraderError('invalid_json', 'the body must be a JSON object')
+  if (path[0] !== 'metadata') return null
+  return metadataProblem((body as { metadata?: unknown }).metadata)
+}
+
 const isLoggerInstance = (logger: ApiDeps['logger']): logger is FastifyBaseLogger =>
   typeof (logger as Partial<FastifyBaseLogger> | undefined)?.child === 'function'
 
@@ -77,6 +100,8 @@ function createFastify (deps: ApiDeps): FastifyInstance {
     // the default JSON parser refuses `__proto__` and `constructor.prototype` keys as invalid JSON
     onProtoPoisoning: 'error' as const,
     onConstructorPoisoning: 'error' as const,
+    // a URL that does not decode is refused before routing: answered in the one error shape too
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => replyWithError(err, request, reply, { bodyLimitBytes: BODY_LIMIT_BYTES }),
   }
   if (isLoggerInstance(deps.logger)) return Fastify({ ...common, loggerInstance: deps.logger })
   const logger = deps.logger === undefined ? processLoggerOptions(deps.config.logLevel) : withRedaction(deps.logger)
@@ -98,6 +123,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>()
   installErrorHandling(app, { bodyLimitBytes: BODY_LIMIT_BYTES })
+  installJsonBodyParser(app, { maxDepth: BODY_MAX_DEPTH, tooDeep: bodyTooDeep })
 
   const waiter = new ResultWaiter(deps.subscriber, deps.store.doneChannel)
   let closing = false

@@ -1,5 +1,6 @@
 import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
+import { cutText, describeLoneSurrogate, hasLoneSurrogate, lineAt, loneSurrogateIndex } from './well-formed-text.js'
 
 /**
  * Checks on the file maps of a submission, before anything touches Redis.
@@ -23,12 +24,13 @@ const SHOWN_PATH_CHARS = 60
 const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
 /**
- * Quotes a path for an error message: JSON-escaped, so a newline or NUL shows
- * as `\n` or `\u0000`, and cut to a readable length.
+ * Quotes a path for an error message: JSON-escaped, so a newline, NUL or lone
+ * surrogate shows as `\n`, `\u0000` or `\ud800`, and cut to a readable
+ * length (never inside a surrogate pair).
  */
 export function quotePath (path: string): string {
   if (path.length <= SHOWN_PATH_CHARS) return JSON.stringify(path)
-  return `${JSON.stringify(path.slice(0, SHOWN_PATH_CHARS))}… (${path.length} characters)`
+  return `${JSON.stringify(cutText(path, SHOWN_PATH_CHARS))}… (${path.length} characters)`
 }
 
 /**
@@ -40,6 +42,8 @@ export function pathProblem (path: string): string | null {
   // checked first so a huge name is not scanned (or echoed) any further
   if (path.length > SUBMISSION_BOUNDS.maxPathLength) return `is longer than ${SUBMISSION_BOUNDS.maxPathLength} characters`
   if (FORBIDDEN_CHARACTER.test(path)) return 'holds a control character'
+  // no file system can name a file with half a UTF-16 pair (UTF-8 cannot encode it)
+  if (hasLoneSurrogate(path)) return 'holds a lone UTF-16 surrogate, which is not a character; send well-formed Unicode'
   // a backslash is a separator on Windows and an escape in shells: never useful here
   if (path.includes('\\')) return 'holds a backslash; use "/" between directories'
   if (path.startsWith('/')) return 'is absolute; give a path relative to the work directory'
@@ -67,7 +71,9 @@ const invalidPath = (map: FileMapName, path: string, problem: string): GraderErr
  *   maxTotalBytes bytes of content (UTF-8 bytes, not characters);
  * - `invalid_request` when `tests` is empty or a content is not a string;
  * - `invalid_path` for a refused path (see {@link pathProblem}), a path given
- *   in both maps, or a path that is also the parent directory of another.
+ *   in both maps, or a path that is also the parent directory of another;
+ * - `invalid_content` for a content holding a lone UTF-16 surrogate: it cannot
+ *   be written as a UTF-8 file, and would fail inside the sandbox as our fault.
  */
 export function checkSubmissionFiles (files: Record<string, unknown>, tests: Record<string, unknown>): void {
   const entries: Array<[FileMapName, string, unknown]> = [
@@ -94,6 +100,10 @@ export function checkSubmissionFiles (files: Record<string, unknown>, tests: Rec
     totalBytes += Buffer.byteLength(content, 'utf8')
     if (totalBytes > SUBMISSION_BOUNDS.maxTotalBytes) {
       throw new GraderError('payload_too_large', `file contents exceed ${SUBMISSION_BOUNDS.maxTotalBytes} bytes (UTF-8, files and tests together)`)
+    }
+    const lone = loneSurrogateIndex(content)
+    if (lone !== -1) {
+      throw new GraderError('invalid_content', `${map} content of ${quotePath(path)} holds ${describeLoneSurrogate(content, lone)} at line ${lineAt(content, lone)}, which is not a character; send well-formed Unicode text`)
     }
   }
 

@@ -74,6 +74,13 @@ export function toErrorAnswer (err: unknown, bodyLimitBytes: number): ErrorAnswe
       return answer('invalid_json', 'the body is not valid JSON')
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return answer('payload_too_large', `the body is larger than ${bodyLimitBytes} bytes`)
+    // raised before routing (through `frameworkErrors`); Fastify's messages
+    // quote the whole URL, which may be long and undecodable: not echoed
+    case 'FST_ERR_BAD_URL':
+      return answer('invalid_request', 'the URL is not valid: a percent-encoded part does not decode')
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Fastify's status for it, kept: clients may already rely on it
+      return answer('invalid_request', 'a URL parameter is longer than the server accepts', 414)
   }
   // a custom or older JSON parser reports a SyntaxError flagged as a client error
   if (err instanceof SyntaxError && (err as Partial<FastifyError>).statusCode === 400) {
@@ -91,23 +98,32 @@ export function toErrorAnswer (err: unknown, bodyLimitBytes: number): ErrorAnswe
 }
 
 /**
+ * Answers `err` with its error body and logs it as its kind deserves. Used
+ * by the error handler and by Fastify's `frameworkErrors` (errors raised
+ * before a request is routed, such as a URL that does not decode).
+ */
+export function replyWithError (err: unknown, request: FastifyRequest, reply: FastifyReply, opts: { bodyLimitBytes: number }): FastifyReply {
+  const out = toErrorAnswer(err, opts.bodyLimitBytes)
+  if (out.code === 'internal') {
+    request.log.error({ err, code: out.code }, 'request failed')
+  } else if (out.status >= 500) {
+    // an outage we recognised: worth a look, not a bug
+    request.log.warn({ err, code: out.code }, 'request failed')
+  } else {
+    // a refusal is the client's business: no stack, just what it was told
+    request.log.info({ status: out.status, code: out.code, reason: out.message }, 'request refused')
+  }
+  return reply.code(out.status).type('application/json; charset=utf-8').send(errorBody(out.code, out.message))
+}
+
+/**
  * Installs the error and not-found handlers on the root instance, so every
- * route, hook and plugin below answers through them.
+ * route, hook and plugin below answers through them. Errors raised before
+ * routing never reach them: pass {@link replyWithError} as the instance's
+ * `frameworkErrors` too.
  */
 export function installErrorHandling (app: FastifyInstance, opts: { bodyLimitBytes: number }): void {
-  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const out = toErrorAnswer(err, opts.bodyLimitBytes)
-    if (out.code === 'internal') {
-      request.log.error({ err, code: out.code }, 'request failed')
-    } else if (out.status >= 500) {
-      // an outage we recognised: worth a look, not a bug
-      request.log.warn({ err, code: out.code }, 'request failed')
-    } else {
-      // a refusal is the client's business: no stack, just what it was told
-      request.log.info({ status: out.status, code: out.code, reason: out.message }, 'request refused')
-    }
-    return reply.code(out.status).type('application/json; charset=utf-8').send(errorBody(out.code, out.message))
-  })
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => replyWithError(err, request, reply, opts))
 
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = (request.url.split('?')[0] ?? '').slice(0, 200)

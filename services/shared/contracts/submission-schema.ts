@@ -1,7 +1,11 @@
 import { Type, type Static } from 'typebox'
 import { LIMITS } from '../config/limits.js'
 
-/** Bounds on what a request may carry; the API answers 413 past them. */
+/**
+ * Bounds on what a request may carry. Past the file bounds the API answers
+ * 413 (`payload_too_large`), past a path's length 400 (`invalid_path`), past
+ * the metadata bounds 400 (`invalid_metadata`).
+ */
 export const SUBMISSION_BOUNDS = {
   /** Most files in `files` and `tests` together. */
   maxFiles: 64,
@@ -9,6 +13,20 @@ export const SUBMISSION_BOUNDS = {
   maxTotalBytes: 1024 * 1024,
   /** Longest relative path, in characters. */
   maxPathLength: 200,
+  /**
+   * Deepest nesting of objects and arrays in `metadata`, `metadata` itself
+   * counting as one level: `{"a":{"b":[1]}}` is 3 levels deep. Metadata is
+   * stored and echoed back as JSON, and serialising a value thousands of
+   * levels deep overflows the stack.
+   * @defaultValue 16
+   */
+  maxMetadataDepth: 16,
+  /**
+   * Most bytes of `metadata` written as JSON (UTF-8, as stored and echoed
+   * back with every read of the submission).
+   * @defaultValue 16384 (16 KiB)
+   */
+  maxMetadataBytes: 16 * 1024,
 } as const
 
 const limit = (key: keyof typeof LIMITS) =>

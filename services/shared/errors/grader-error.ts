@@ -14,8 +14,12 @@ export const ERROR_CATALOG = {
   invalid_request: { status: 400, retryable: false },
   /** No image for this language is installed on any Docker host. */
   unknown_language: { status: 400, retryable: false },
-  /** A file name is absolute, climbs out with `..`, or holds a forbidden character. */
+  /** A file name is absolute, climbs out with `..`, or holds a forbidden character (a control character, a lone UTF-16 surrogate). */
   invalid_path: { status: 400, retryable: false },
+  /** A file's content is not well-formed Unicode text: it holds a lone UTF-16 surrogate. */
+  invalid_content: { status: 400, retryable: false },
+  /** `metadata` is nested too deep, too large as JSON, or holds a key or string with a lone UTF-16 surrogate. */
+  invalid_metadata: { status: 400, retryable: false },
   /** Missing or wrong `Authorization: Bearer` key. */
   unauthorized: { status: 401, retryable: false },
   /** A valid key that may not do this (a host route without an admin key). */

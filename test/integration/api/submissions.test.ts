@@ -127,6 +127,23 @@ describe('POST /v1/submissions refusals', () => {
     expect(res.json().error.code).toBe('payload_too_large')
   })
 
+  it('returns 400 invalid_metadata, not 500, when metadata is nested thousands of levels deep', async () => {
+    // this used to reach SubmissionStore.create, whose JSON.stringify overflowed the stack
+    const levels = 5_000
+    const body = JSON.stringify(validSubmission()).slice(0, -1) + `,"metadata":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}`
+    const res = await postRaw(body)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('invalid_metadata')
+  })
+
+  it('returns 400 invalid_content when a file content holds a lone surrogate', async () => {
+    const before = await t.deps.queue.getJobCountByTypes('waiting', 'delayed')
+    const res = await postRaw(JSON.stringify(validSubmission()).replace('return a + b', 'return \\"\\ud800\\"'))
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error).toMatchObject({ code: 'invalid_content', message: expect.stringContaining('"solution.py"') })
+    expect(await t.deps.queue.getJobCountByTypes('waiting', 'delayed')).toBe(before)
+  })
+
   it('stores nothing and queues nothing when it refuses a submission', async () => {
     const before = await t.deps.queue.getJobCountByTypes('waiting', 'delayed')
     await post(validSubmission({ files: { '../escape.py': '' } }))

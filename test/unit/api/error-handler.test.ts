@@ -65,6 +65,16 @@ describe('toErrorAnswer', () => {
     expect(toErrorAnswer(fastifyError('FST_ERR_BAD_URL', 400), LIMIT)).toMatchObject({ status: 400, code: 'invalid_request' })
   })
 
+  it('answers a URL that does not decode with 400 invalid_request, without echoing the URL', () => {
+    const answer = toErrorAnswer(fastifyError('FST_ERR_BAD_URL', 400, { message: "'/v1/submissions/%E0%A4%A' is not a valid url component" }), LIMIT)
+    expect(answer).toMatchObject({ status: 400, code: 'invalid_request' })
+    expect(answer.message).not.toContain('%E0')
+  })
+
+  it('keeps 414 for a URL parameter over the length limit, with the invalid_request code', () => {
+    expect(toErrorAnswer(fastifyError('FST_ERR_MAX_PARAM_LENGTH', 414), LIMIT)).toMatchObject({ status: 414, code: 'invalid_request' })
+  })
+
   it('maps a Fastify 403 to 403 forbidden', () => {
     expect(toErrorAnswer(fastifyError('FST_ERR_SOMETHING_FORBIDDEN', 403), LIMIT)).toMatchObject({ status: 403, code: 'forbidden' })
   })

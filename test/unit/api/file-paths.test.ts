@@ -44,6 +44,9 @@ describe('pathProblem', () => {
     ['DEL', 'a\u007fb'],
     ['a C1 control character', 'a\u0085b'],
     ['a Unicode line separator', 'a\u2028b'],
+    ['a lone high surrogate', 'a\ud800b.py'],
+    ['a lone low surrogate', '\udc00.py'],
+    ['a surrogate pair in the wrong order', 'a\ude00\ud83d.py'],
     ['an empty segment', 'a//b'],
     ['a trailing slash', 'a/'],
     ['a path one character too long', 'x'.repeat(SUBMISSION_BOUNDS.maxPathLength + 1)],
@@ -61,6 +64,7 @@ describe('pathProblem', () => {
     ['a name starting with two dots', '..foo'],
     ['non-ASCII letters', 'données/über.py'],
     ['spaces', 'my file.py'],
+    ['an emoji (a well-formed surrogate pair)', 'smile-\ud83d\ude00.py'],
     ['a path exactly at the length bound', 'x'.repeat(SUBMISSION_BOUNDS.maxPathLength)],
   ])('allows %s', (_what, path) => {
     expect(pathProblem(path)).toBeNull()
@@ -70,6 +74,16 @@ describe('pathProblem', () => {
 describe('quotePath', () => {
   it('escapes control characters so a message stays on one line', () => {
     expect(quotePath('a\nb\u0000')).toBe('"a\\nb\\u0000"')
+  })
+
+  it('escapes a lone surrogate so the message is well-formed text', () => {
+    expect(quotePath('a\ud800.py')).toBe('"a\\ud800.py"')
+  })
+
+  it('never cuts a long path between the two halves of a surrogate pair', () => {
+    const quoted = quotePath(`${'a'.repeat(59)}\ud83d\ude00${'b'.repeat(100)}`)
+    expect(quoted.startsWith(`"${'a'.repeat(59)}"…`)).toBe(true)
+    expect(/\p{Cs}/u.test(quoted)).toBe(false)
   })
 
   it('cuts a long path and says how long it was', () => {
@@ -119,6 +133,26 @@ describe('checkSubmissionFiles', () => {
 
   it('allows two files whose names only share a prefix', () => {
     expect(codeOf(() => checkSubmissionFiles({ a: 'x', ab: 'y', 'a.py': 'z' }, TESTS))).toBe('none')
+  })
+
+  it('refuses a path with a lone surrogate with invalid_path, printed escaped', () => {
+    const fn = (): void => checkSubmissionFiles({}, { 'test_\ud800.py': 'x' })
+    expect(codeOf(fn)).toBe('invalid_path')
+    expect(messageOf(fn)).toMatch(/^tests path "test_\\ud800\.py" holds a lone UTF-16 surrogate/)
+  })
+
+  it('refuses a content with a lone surrogate with invalid_content naming the file and the line', () => {
+    const fn = (): void => checkSubmissionFiles({ 'solution.py': 'def f():\n    return "\udfff"\n' }, TESTS)
+    expect(codeOf(fn)).toBe('invalid_content')
+    expect(messageOf(fn)).toBe('files content of "solution.py" holds a lone UTF-16 surrogate (\\udfff) at line 2, which is not a character; send well-formed Unicode text')
+  })
+
+  it('refuses a test file content with a lone surrogate too', () => {
+    expect(codeOf(() => checkSubmissionFiles({}, { 'test_x.py': 'x = "\ud800"' }))).toBe('invalid_content')
+  })
+
+  it('accepts contents with emoji and other astral characters', () => {
+    expect(codeOf(() => checkSubmissionFiles({ 'solution.py': 'print("\ud83d\ude00 \u{1d11e}")\n' }, TESTS))).toBe('none')
   })
 
   it('refuses a content that is not a string with invalid_request', () => {

@@ -12,6 +12,7 @@ import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js
 import { ExercismResultsSchema, toExercismResults } from '../../../exercism-results.js'
 import { checkSubmissionFiles } from '../../../file-paths.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
+import { checkMetadata } from '../../../submission-metadata.js'
 import { AcceptedSchema, SubmissionParamsSchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { untilClientGone } from './client-gone.js'
 
@@ -96,6 +97,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     const { language, files, tests, metadata } = request.body
     // pure checks first: a refused request costs no Redis round trip
     checkSubmissionFiles(files, tests)
+    // before the store: it is written and echoed back as JSON
+    if (metadata !== undefined) checkMetadata(metadata)
     await checkLanguage(registry, language)
     await checkQueueDepth(opts.queue, config.queueMax)
 

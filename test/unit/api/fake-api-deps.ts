@@ -1,0 +1,84 @@
+import { EventEmitter } from 'node:events'
+import type { Queue } from 'bullmq'
+import type { FastifyInstance } from 'fastify'
+import type { Redis } from 'ioredis'
+import { Registry } from 'prom-client'
+import { buildApp, type ApiDeps } from '../../../services/api/app.js'
+import { loadConfig } from '../../../services/shared/config/config.js'
+import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
+import type { Submission } from '../../../services/shared/contracts/submission-schema.js'
+import type { HostRegistry } from '../../../services/shared/store/host-registry.js'
+import type { SubmissionStore } from '../../../services/shared/store/submission-store.js'
+import type { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
+
+/** The key the fake app accepts. */
+export const FAKE_API_KEY = 'unit-key-0123456789'
+export const FAKE_AUTH = { authorization: `Bearer ${FAKE_API_KEY}` } as const
+
+/** What a fake app recorded: submissions stored and jobs queued. */
+export interface FakeApp {
+  app: FastifyInstance
+  stored: Map<string, Submission>
+  queued: GradingJob[]
+  close (): Promise<void>
+}
+
+/**
+ * Builds the real API on in-memory fakes of its Redis-backed dependencies, so
+ * routes can be unit-tested through `app.inject()` with nothing provisioned.
+ * Only the calls the submission routes make are faked; a worker that grades
+ * python is always "alive" and the queue is always empty.
+ *
+ * @param override replaces built dependencies (e.g. a logger that records lines)
+ */
+export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<FakeApp> {
+  const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, LOG_LEVEL: 'silent' })
+  const stored = new Map<string, Submission>()
+  const queued: GradingJob[] = []
+  const store = {
+    doneChannel: 'unit:submission-done',
+    async create (submission: Submission) {
+      // what the real store writes to Redis, so a value it could not write fails here too
+      stored.set(submission.id, JSON.parse(JSON.stringify(submission)) as Submission)
+    },
+    async get (id: string) { return stored.get(id) ?? null },
+    async remove (id: string) { stored.delete(id) },
+  }
+  const queue = {
+    async add (_name: string, job: GradingJob) {
+      // BullMQ serialises the job as JSON too
+      queued.push(JSON.parse(JSON.stringify(job)) as GradingJob)
+      return { id: job.submissionId }
+    },
+    async getJobCountByTypes () { return 0 },
+  }
+  const subscriber = Object.assign(new EventEmitter(), {
+    async subscribe () { return 1 },
+    async unsubscribe () { return 0 },
+  })
+  const deps: ApiDeps = {
+    config,
+    store: store as unknown as SubmissionStore,
+    queue: queue as unknown as Queue<GradingJob>,
+    redis: { async ping () { return 'PONG' } } as unknown as Redis,
+    subscriber,
+    registry: { async languages () { return new Set(['python']) }, async list () { return [] } } as unknown as WorkerRegistry,
+    hosts: { async views () { return [] }, async controls () { return {} } } as unknown as HostRegistry,
+    metricsRegistry: new Registry(),
+    logger: { level: 'silent' },
+    ...override,
+  }
+  const app = await buildApp(deps)
+  await app.ready()
+  return { app, stored, queued, close: async () => { await app.close() } }
+}
+
+/** A body the fake app accepts. */
+export function goodSubmission (overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    language: 'python',
+    files: { 'solution.py': 'def add(a, b):\n    return a + b\n' },
+    tests: { 'test_solution.py': 'from solution import add\n\ndef test_add():\n    assert add(1, 1) == 2\n' },
+    ...overrides,
+  }
+}
