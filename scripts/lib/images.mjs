@@ -44,6 +44,12 @@ export function imageSpecs (imagesDir) {
     })
 }
 
+/** The protocol version the image's harness speaks: its copy of the protocol document says. */
+export function harnessProtocol (dir) {
+  const file = join(dir, 'harness', 'protocol.json')
+  return existsSync(file) ? readJson(file).version : 0
+}
+
 async function exists (docker, tag) {
   try { return await docker.getImage(tag).inspect() } catch { return null }
 }
@@ -107,7 +113,7 @@ export async function ensureImages (docker, { imagesDir, stateDir, baseImage = p
     log(`building ${spec.tag} from ${base}`)
     const stream = await docker.buildImage(await contextTar(spec.dir), {
       t: spec.tag,
-      buildargs: JSON.stringify({ BASE_IMAGE: base, SOURCE_HASH: spec.hash }),
+      buildargs: JSON.stringify({ BASE_IMAGE: base, SOURCE_HASH: spec.hash, HARNESS_PROTOCOL: String(harnessProtocol(spec.dir)) }),
       // the host network, for the official-image path's apt-get; grading containers get none
       networkmode: 'host',
       rm: true,
