@@ -65,6 +65,8 @@ export class DockerHost {
 }
 
 export interface HostPoolHooks {
+  /** The harness protocol the worker speaks: images labelled with another `grader.harness` are ignored. */
+  harnessProtocol?: number
   /** Told of every recycle action and its outcome (metrics). */
   recycled?: (host: DockerHost, outcome: RecycleOutcome) => void
   /** Whether this worker may recycle the host now (false: another worker sharing it does). @defaultValue always */
@@ -212,6 +214,8 @@ export class HostPool {
     for (const info of images) {
       const image = runtimeImage(info)
       if (image === null) continue
+      // An image whose harness speaks another protocol is never used (the worker says which it speaks).
+      if (this.hooks.harnessProtocol !== undefined && image.harness !== this.hooks.harnessProtocol) continue
       const known = found.get(image.language)
       // Newest harness protocol wins.
       if (known === undefined || image.harness > known.harness) found.set(image.language, image)

@@ -90,9 +90,13 @@ export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateO
       // Nothing outside the tmpfs mounts can be written: no planted binaries, no shadowed libraries.
       ReadonlyRootfs: true,
       Tmpfs: {
+        // The student's files: written by the agent, readable (never writable) by the student.
         '/workspace': `rw,nosuid,nodev,noexec,size=${tmpfsBytes},uid=10001,gid=10001,mode=0755`,
+        // The challenge's suite: mode 0700, so the student's uid cannot even list it.
+        '/suite': `rw,nosuid,nodev,noexec,size=${tmpfsBytes},uid=10001,gid=10001,mode=0700`,
         '/tmp': `rw,nosuid,nodev,noexec,size=${tmpfsBytes},mode=1777`,
-        '/run/grader': 'rw,nosuid,nodev,noexec,size=1m,uid=10001,gid=10001,mode=0755',
+        // The agent's socket, and the test process's private scratch space (pytest's captures).
+        '/run/grader': 'rw,nosuid,nodev,noexec,size=8m,uid=10001,gid=10001,mode=0755',
       },
       ShmSize: 4 * MiB,
       // memory = memory+swap: no swap, so a memory bomb meets the OOM killer, not the host's disk.

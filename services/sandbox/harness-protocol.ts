@@ -61,6 +61,8 @@ export const AgentTestSchema = Type.Object({
   message: Type.Optional(Text()),
   output: Type.Optional(Text()),
   test_code: Type.Optional(Text()),
+  /** Why the student's process failed while this test ran (its status is then `error`). */
+  reason: Type.Optional(Type.Union([Type.Literal('timeout'), Type.Literal('memory'), Type.Literal('runtime')])),
 }, { additionalProperties: false })
 export type AgentTest = Static<typeof AgentTestSchema>
 
@@ -125,7 +127,8 @@ export const RunnerEventSchema = Type.Union([
   /** The student's process failed while this test ran: the test is an error whatever its report says. */
   Type.Object({ e: Type.Literal('fault'), id: Type.Union([TestId, Type.Null()]), kind: Text(40), message: Text() }, { additionalProperties: false }),
   Type.Object({ e: Type.Literal('finish'), id: TestId, output: Text() }, { additionalProperties: false }),
-  Type.Object({ e: Type.Literal('output'), text: Text() }, { additionalProperties: false }),
+  /** What the running test printed so far (sent when the run is stopped before the test finished). */
+  Type.Object({ e: Type.Literal('output'), id: Type.Union([TestId, Type.Null()]), text: Text() }, { additionalProperties: false }),
   Type.Object({ e: Type.Literal('output_exceeded') }, { additionalProperties: false }),
   Type.Object({ e: Type.Literal('end'), exitstatus: Type.Integer() }, { additionalProperties: false }),
 ])

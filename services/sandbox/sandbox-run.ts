@@ -3,7 +3,8 @@ import type Docker from 'dockerode'
 import type { Logger } from 'pino'
 import type { Limits } from '../shared/config/limits.js'
 import { GraderError } from '../shared/errors/grader-error.js'
-import { AgentEventParser, HARNESS_PROTOCOL, type AgentReport, type AgentTest } from './agent-protocol.js'
+import { AgentEventParser } from './agent-event-parser.js'
+import { HARNESS_PROTOCOL, type AgentTest, type HarnessJob, type Isolation } from './harness-protocol.js'
 import { buildContainerSpec, STUDENT_USER } from './container-spec.js'
 import type { RunObservation } from './verdict.js'
 
@@ -20,6 +21,8 @@ export interface SandboxRunInput {
   seccompProfile?: string
   /** Strict comparison mode (see grader_strict.py in the image). */
   strictComparisons?: boolean
+  /** Where the student's code runs: a process of its own (default) or the test process (opt-in). */
+  isolation?: Isolation
   /** Aborted when the host is given up (unhealthy): the run stops at once with a retryable fault. */
   signal?: AbortSignal
 }
@@ -74,7 +77,7 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
   lap('createMs')
 
   const obs: RunObservation = {
-    report: null, expected: [], finished: [], current: null,
+    report: null, expected: [], finished: [], current: null, studentStarted: false, unreadable: null,
     timedOut: false, oomKilled: false, runnerExitCode: null, limits: input.limits,
   }
   let stream: Duplex | undefined
@@ -96,12 +99,15 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
     }
     lap('startMs')
 
-    const job = {
+    const job: HarnessJob = {
       protocol: HARNESS_PROTOCOL,
       files: input.files,
       tests: input.tests,
       outputBytes: input.limits.outputKb * 1024,
+      testTimeoutMs: Math.min(input.limits.testTimeoutMs, input.limits.timeoutMs),
+      memoryMb: input.limits.memoryMb,
       strict: input.strictComparisons === true,
+      isolation: input.isolation ?? 'split',
     }
     stream.write(JSON.stringify(job) + '\n')
     const first = await guard(withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready'))
@@ -117,6 +123,8 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
         AttachStderr: false,
       }))
       await guard(exec.start({ Detach: true }))
+      // From here on the student's code may run: what the container says is the student's outcome.
+      obs.studentStarted = true
       // The student's time starts now: the deadline is enforced here, by killing the
       // container through the API, not by a client-side timeout that would leave it running.
       const killed = new Promise<void>((resolve) => {
@@ -180,32 +188,35 @@ function agentEvents (container: Docker.Container, stream: Duplex, obs: RunObser
   ready.catch(() => {})
 
   const fail = (message: string) => {
+    // Before the student's code started, a broken harness is ours (retried); after, it is
+    // the student's run that ended this way (see verdict.ts).
+    if (obs.unreadable === null) obs.unreadable = message
     failReady(new GraderError('harness_protocol', message))
     onDone()
   }
+  // Everything here reads untrusted output: nothing may throw out of a stream handler.
   stdout.on('data', (chunk: Buffer) => {
-    let events
     try {
-      events = parser.push(chunk)
+      for (const ev of parser.push(chunk)) {
+        switch (ev.event) {
+          case 'ready': onReady('ready'); break
+          case 'collected': obs.expected = ev.tests; break
+          case 'test': obs.current = ev.id; break
+          case 'result': recordFinished(obs, ev.test); break
+          case 'report':
+            obs.report = ev
+            onReady('report')
+            onDone()
+            break
+        }
+      }
     } catch (err) {
       stream.destroy()
-      return fail(`harness protocol broken: ${(err as Error).message}`)
-    }
-    for (const ev of events) {
-      switch (ev.event) {
-        case 'ready': obs.expected = ev.tests; onReady('ready'); break
-        case 'test': obs.current = ev.id; break
-        case 'result': recordFinished(obs, ev.test); break
-        case 'report':
-          obs.report = ev as AgentReport
-          onReady('report')
-          onDone()
-          break
-      }
+      fail(`the harness spoke out of protocol: ${(err as Error).message}`)
     }
   })
   const ended = () => {
-    if (obs.report === null) fail(`the harness ended without a report${stderrTail ? `: ${stderrTail.trim().split('\n').pop()}` : ''}`)
+    if (obs.report === null) fail(`the harness ended without a report${stderrTail ? `: ${stderrTail.trim().split('\n').pop()?.slice(0, 300) ?? ''}` : ''}`)
     onDone()
   }
   stream.on('end', ended)

@@ -2,14 +2,18 @@ import type { Limits } from '../shared/config/limits.js'
 import type { Reason, ResultStatus } from '../shared/contracts/vocabulary.js'
 import type { TestResult } from '../shared/contracts/submission-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
-import type { AgentReport, AgentTest } from './agent-protocol.js'
+import type { AgentReport, AgentTest, Isolation } from './harness-protocol.js'
 
 /** What one container run produced, as observed by the worker. */
 export interface RunObservation {
   /** The agent's final report; null when the container ended without one. */
   report: AgentReport | null
-  /** Tests the agent found statically before any student code ran. */
+  /** Tests pytest collected, in order (streamed before any ran). */
   expected: string[]
+  /** The student's side was started: from then on, whatever the container does is the student's outcome. */
+  studentStarted: boolean
+  /** Why the worker could not read the agent's output (out of protocol, oversized), if so. */
+  unreadable: string | null
   /** Outcomes streamed as tests finished (kept when the run is stopped later). */
   finished: AgentTest[]
   /** The test running when the run ended, if any. */
@@ -28,7 +32,13 @@ export interface Verdict {
   reason?: Reason
   message?: string
   tests: TestResult[]
+  isolation?: Isolation
 }
+
+/** Longest run message and per-test message or test code kept in a result. */
+export const RESULT_TEXT_MAX_CHARS = 4000
+/** Largest result, as JSON, before test code and then messages are cut further. */
+export const RESULT_MAX_BYTES = 256 * 1024
 
 /** Exercism's cap on per-test output, and its note. */
 export const OUTPUT_SHOWN_CHARS = 500
@@ -37,13 +47,44 @@ const TRUNCATION_NOTE = '\n[Output was truncated. Please limit to 500 chars]'
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}` : (ms / 1000).toFixed(1))
 const inTest = (name: string | null) => (name ? ` while running ${name}` : '')
 
+/** `text` at most `max` characters, with a note saying how much was cut. */
+export function cut (text: string, max: number = RESULT_TEXT_MAX_CHARS): string {
+  if (text.length <= max) return text
+  // Never split a surrogate pair: the result must stay well-formed text.
+  let end = max
+  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--
+  return `${text.slice(0, end)}\n[cut: ${text.length - end} more characters]`
+}
+
 function shown (test: AgentTest): TestResult {
-  const out: TestResult = { name: test.name, status: test.status }
-  if (test.message) out.message = test.message
+  const out: TestResult = { name: cut(test.name, 1000), status: test.status }
+  if (test.message) out.message = cut(test.message)
   if (test.output) {
     out.output = test.output.length > OUTPUT_SHOWN_CHARS ? test.output.slice(0, OUTPUT_SHOWN_CHARS) + TRUNCATION_NOTE : test.output
   }
-  if (test.test_code) out.test_code = test.test_code
+  if (test.test_code) out.test_code = cut(test.test_code)
+  return out
+}
+
+/**
+ * Bounds a verdict's size whatever the run said: every text is already cut
+ * (`shown`); past RESULT_MAX_BYTES in all, test code goes first, then
+ * messages are cut short, so a 1 KB submission can never make a huge result.
+ */
+export function capVerdict (verdict: Verdict): Verdict {
+  const out: Verdict = { ...verdict, tests: verdict.tests.map(t => ({ ...t })) }
+  if (out.message !== undefined) out.message = cut(out.message)
+  const size = () => Buffer.byteLength(JSON.stringify(out))
+  if (size() <= RESULT_MAX_BYTES) return out
+  for (const t of out.tests) delete t.test_code
+  if (size() <= RESULT_MAX_BYTES) return out
+  for (const t of out.tests) {
+    if (t.message !== undefined) t.message = cut(t.message, 200)
+    if (t.output !== undefined) t.output = cut(t.output, 200)
+  }
+  if (size() <= RESULT_MAX_BYTES) return out
+  // Only a very long list of tests is left: keep their names and statuses.
+  for (const t of out.tests) { delete t.message; delete t.output }
   return out
 }
 
@@ -59,8 +100,15 @@ function interruptedTests (obs: RunObservation, why: string): TestResult[] {
       const output = reported.get(name)?.output
       return shown({ name, status: 'error', message: why, ...(output ? { output } : {}) })
     }
-    return { name, status: 'error', message: 'Not run: the run was stopped before this test.' }
+    return { name: cut(name, 1000), status: 'error', message: 'Not run: the run was stopped before this test.' }
   })
+}
+
+/** Decides the verdict and bounds its size (see capVerdict). */
+export function decideVerdict (obs: RunObservation): Verdict {
+  const verdict = capVerdict(judgeRun(obs))
+  if (obs.report?.isolation !== undefined) verdict.isolation = obs.report.isolation
+  return verdict
 }
 
 /**
@@ -70,7 +118,7 @@ function interruptedTests (obs: RunObservation, why: string): TestResult[] {
  * Throws a retryable GraderError when the run says nothing about the student's
  * code (the harness broke): that is ours to retry, never the student's failure.
  */
-export function decideVerdict (obs: RunObservation): Verdict {
+function judgeRun (obs: RunObservation): Verdict {
   const { report, limits } = obs
   if (obs.timedOut) {
     const message = `Your code ran for more than ${seconds(limits.timeoutMs)} s${inTest(obs.current)} and was stopped. Look for a loop that never ends or work that is too slow.`
@@ -82,12 +130,19 @@ export function decideVerdict (obs: RunObservation): Verdict {
     const message = `Your code tried to run more than ${limits.pids} processes or threads at once${inTest(current)} and was stopped. Look for code that starts processes or threads in a loop.`
     return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
   }
-  if (obs.oomKilled) {
+  // A memory kill the run lived through (one test's student process) is that test's error, in the report.
+  if (obs.oomKilled && report?.complete !== true) {
     const message = `Your code used more than ${limits.memoryMb} MB of memory${inTest(report?.current ?? obs.current)} and was stopped. Look for data that grows without bound.`
     return { status: 'error', reason: 'memory', message, tests: interruptedTests({ ...obs, current: report?.current ?? obs.current }, message) }
   }
   if (report === null) {
-    throw new GraderError('harness_protocol', 'the grading container ended without a report')
+    if (obs.studentStarted) {
+      // The student's code ran, and the grading could not be read to its end: that run is the
+      // student's outcome, never a job to redeliver (a poison job must not come back).
+      const message = `Your code's run ended in a way the grader could not follow${inTest(obs.current)}${obs.unreadable ? ` (${cut(obs.unreadable, 300)})` : ''}, so no result can be given for the tests that had not finished.`
+      return { status: 'error', reason: 'runtime', message, tests: interruptedTests(obs, message) }
+    }
+    throw new GraderError('harness_protocol', obs.unreadable ?? 'the grading container ended without a report')
   }
   if (report.fault) throw new GraderError('harness_protocol', `harness fault: ${report.fault}`)
   if (report.verdict) {
@@ -102,13 +157,8 @@ export function decideVerdict (obs: RunObservation): Verdict {
     const message = `Your code filled the temporary disk space (/tmp)${inTest(current)} and was stopped. Write less data to files.`
     return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
   }
-  if (report.problems && report.problems.length > 0) {
-    return {
-      status: 'error',
-      reason: 'runtime',
-      message: `Your code tampered with the test framework, so no result can be trusted: ${report.problems.join('; ')}`,
-      tests: obs.expected.map(name => ({ name, status: 'error', message: 'No result: the test framework was tampered with during the run.' })),
-    }
+  if (report.stopped) {
+    return { status: 'error', reason: 'runtime', message: report.stopped, tests: interruptedTests({ ...obs, current }, report.stopped) }
   }
   if (report.collectErrors && report.collectErrors.length > 0) {
     const first = report.collectErrors[0]!
@@ -124,12 +174,23 @@ export function decideVerdict (obs: RunObservation): Verdict {
     return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
   }
   if (report.collected == null) {
-    throw new GraderError('harness_protocol', 'the test runner finished without collecting tests')
+    const message = 'The test run ended before pytest had collected the tests.'
+    return { status: 'error', reason: 'runtime', message, tests: [] }
+  }
+  if (report.collected.length === 0) {
+    return { status: 'error', reason: 'no_tests', message: 'The test suite of this challenge defines no test.', tests: [] }
   }
   const tests = (report.tests ?? []).map(shown)
   const counted = tests.filter(t => t.status !== 'skip')
   if (counted.length === 0) {
     return { status: 'error', reason: 'no_tests', message: 'Every test of this challenge is skipped: there is nothing to grade.', tests }
+  }
+  // Every test that counts was stopped by a failure of the student's process (a memory bomb or an
+  // endless loop in the code every test calls): nothing was graded, and the run says why.
+  const faulted = (report.tests ?? []).filter(t => t.status !== 'skip')
+  if (faulted.every(t => t.status === 'error' && t.reason !== undefined)) {
+    const first = faulted[0]!
+    return { status: 'error', reason: first.reason, message: first.message ?? '', tests }
   }
   const status: ResultStatus = counted.every(t => t.status === 'pass') ? 'pass' : 'fail'
   return { status, tests }

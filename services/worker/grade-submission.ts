@@ -56,6 +56,7 @@ export function createGradeProcessor (deps: GradeDeps) {
         tests: data.tests,
         limits: data.limits,
         strictComparisons: data.strictComparisons,
+        isolation: data.isolation ?? 'split',
         signal: lease.signal,
         seccompProfile: deps.seccompProfile,
         runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),

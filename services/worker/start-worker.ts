@@ -4,6 +4,7 @@ import { LIMITS } from '../shared/config/limits.js'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
 import { loadHostPoolOptions, type HostPoolOptions } from '../hostpool/host-pool-options.js'
+import { HARNESS_PROTOCOL } from '../sandbox/harness-protocol.js'
 import { reapLeftovers } from '../sandbox/reaper.js'
 import { loadSeccompProfile } from '../sandbox/seccomp-profile.js'
 import type { Config } from '../shared/config/config.js'
@@ -12,7 +13,7 @@ import { SubmissionStore } from '../shared/store/submission-store.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
-import { createGradeProcessor } from './grade-submission.js'
+import { createGradeProcessor, INTERNAL_MESSAGE } from './grade-submission.js'
 
 /** Heartbeats and host views: often enough that ops see a state change within seconds. */
 const HEARTBEAT_MS = 2_000
@@ -36,6 +37,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const hosts = new HostRegistry(redis, config.prefix)
   const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
   const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
+    harnessProtocol: HARNESS_PROTOCOL,
     recycled: (host, outcome) => { void metrics.recycled({ host: host.id, ok: outcome.ok }).catch(() => {}) },
     // Held for the whole recycle: the grace for runs in flight, the action, and a margin.
     claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId,
@@ -98,6 +100,18 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     maxStalledCount: 2,
   })
   worker.on('error', err => log.warn({ err }, 'queue worker error'))
+  // A job BullMQ gives up on without our processor finishing it (its worker died mid-run more
+  // often than maxStalledCount) must still end: once, as ours, never left `running` for ever.
+  worker.on('failed', (job, err) => {
+    if (job === undefined) return
+    const final = /stalled/i.test(err.message) || job.attemptsMade >= (job.opts.attempts ?? 1)
+    if (!final) return
+    void store.complete(job.data.submissionId, {
+      status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: job.attemptsMade,
+    }).then(first => {
+      if (first) log.error({ err, submissionId: job.data.submissionId }, 'job given up by the queue: completed as internal')
+    }).catch((e: Error) => log.warn({ err: e }, 'could not complete a job the queue gave up'))
+  })
   await worker.waitUntilReady()
   log.info({ workerId: config.workerId, hosts: pool.hosts.map(h => h.id), languages: pool.languages(), capacity: pool.capacity }, 'worker ready')
 

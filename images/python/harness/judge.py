@@ -8,6 +8,8 @@ pytest then saw), `skip` (skipped or xfailed, which do not count).
 """
 
 KEEP_OUTPUT = 4096
+# A fault of the student's process, as the reason the run names when it stopped every test.
+FAULT_REASONS = {'timeout': 'timeout', 'memory': 'memory'}
 
 
 class Run:
@@ -20,6 +22,7 @@ class Run:
         self.reports = {}
         self.faults = {}
         self.outputs = {}
+        self.finished = set()
         self.current = None
         self.ended = None
         self.fault_outside = None
@@ -45,8 +48,12 @@ class Run:
                 self.faults.setdefault(ev['id'], ev)
         elif kind == 'finish':
             self.outputs[ev['id']] = ev['output'][:KEEP_OUTPUT]
+            self.finished.add(ev['id'])
             self.current = None
             return ev['id']
+        elif kind == 'output':
+            if ev['id'] is not None:
+                self.outputs.setdefault(ev['id'], ev['text'][:KEEP_OUTPUT])
         elif kind == 'end':
             self.ended = ev
         return None
@@ -59,10 +66,13 @@ class Run:
         output = self.outputs.get(test_id)
         if output:
             base['output'] = output
-        status, message = judge(self.reports.get(test_id, {}), self.faults.get(test_id), finished=test_id in self.outputs)
+        fault = self.faults.get(test_id)
+        status, message = judge(self.reports.get(test_id, {}), fault, finished=test_id in self.finished)
         base['status'] = status
         if message:
             base['message'] = message
+        if fault is not None:
+            base['reason'] = FAULT_REASONS.get(fault['kind'], 'runtime')
         return base
 
     def summary(self):

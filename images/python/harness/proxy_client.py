@@ -206,14 +206,25 @@ ALWAYS = ('__repr__', '__str__', '__eq__', '__ne__', '__format__')
 class StudentFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Makes `import <student module>` give a proxy; first on sys.meta_path."""
 
-    def __init__(self, client, names):
+    def __init__(self, client, names, files=()):
         self.client = client
         self.names = set(names)
+        # Dotted names of the student's modules and packages, from their files' paths.
+        self.modules, self.packages = set(names), set()
+        for path in files:
+            parts = path.split('/')
+            if parts[0] not in self.names or not path.endswith('.py'):
+                continue
+            for i in range(1, len(parts)):
+                self.packages.add('.'.join(parts[:i]))
+                self.modules.add('.'.join(parts[:i]))
+            leaf = parts[:-1] if parts[-1] == '__init__.py' else parts[:-1] + [parts[-1][:-3]]
+            self.modules.add('.'.join(leaf))
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.split('.')[0] not in self.names:
+        if fullname.split('.')[0] not in self.names or fullname not in self.modules:
             return None
-        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=fullname in self.packages)
 
     def create_module(self, spec):
         module = ModuleProxy(spec.name)
@@ -357,14 +368,17 @@ class Client:
             os.close(fd)
             return
         self.output_total += len(data)
-        if self.output_total > self.output_budget:
-            self.emit({'e': 'output_exceeded'})
-            # The agent stops the run and names the cause; nothing more is worth doing here.
-            os._exit(0)
         buf = self.kept.setdefault(self.current_test, bytearray()) if self.current_test else self.outside
         room = KEEP_PER_TEST - len(buf)
         if room > 0:
             buf.extend(data[:room])
+        if self.output_total > self.output_budget:
+            # What the running test printed before the flood stays visible to the student.
+            shown = bytes(self.kept.get(self.current_test, b'') if self.current_test else self.outside)
+            self.emit({'e': 'output', 'id': self.current_test, 'text': shown.decode('utf-8', 'replace')})
+            self.emit({'e': 'output_exceeded'})
+            # The agent stops the run and names the cause; nothing more is worth doing here.
+            os._exit(0)
         text = self.decoders[fd].decode(data)
         stream = sys.stdout if self.pipes.get(fd) == 'stdout' else sys.stderr
         try:
@@ -582,14 +596,21 @@ class Client:
             self.bind(existing, hid)
             return existing
         if kind == 'class':
+            if existing is None and path is None:
+                # A class of no student module (function, generator, a library's): one mirror per
+                # name for the whole run, so identity and isinstance hold across restarts.
+                existing = self.by_path.get(('<type>', str(info.get('m')), str(info.get('q'))))
             cls = existing if existing is not None else self.mirror(info, path, depth)
+            if path is None:
+                self.by_path[('<type>', str(info.get('m')), str(info.get('q')))] = cls
             self.bind(cls, hid)
             return cls
         if kind == 'obj':
             cls = self.codec.decode(info.get('c'), None, depth + 1)
             if type(cls) is not RemoteClassMeta:
                 raise ProtocolError('an object whose class is not a class')
-            if existing is not None and type(existing) is cls:
+            if existing is not None:
+                # Found again by its path after a restart: the same proxy, so `is` still holds.
                 self.bind(existing, hid)
                 return existing
             proxy = object.__new__(cls)
@@ -798,10 +819,14 @@ def describe_fault(kind, status, oom, detail, timeout_s, memory_mb, test):
 _client = None
 
 
-def install(client, names):
-    """Makes `client` the one every proxy talks through, and student modules importable as proxies."""
+def install(client, names, files=None):
+    """Makes `client` the one every proxy talks through, and student modules importable as proxies.
+
+    `files` are the student's file paths (packages and submodules are found from them);
+    without them every name is taken as a plain module.
+    """
     global _client
     _client = client
-    finder = StudentFinder(client, names)
+    finder = StudentFinder(client, names, files or [n + '.py' for n in names])
     sys.meta_path.insert(0, finder)
     return finder

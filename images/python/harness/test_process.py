@@ -99,7 +99,7 @@ def main():
     launcher = socket.socket(fileno=fds[0])
     import proxy_client
     client = proxy_client.Client(launcher, config, events)
-    proxy_client.install(client, student_module_names(config['files'], SUITE))
+    proxy_client.install(client, student_module_names(config['files'], SUITE), config['files'])
     install_programs(client)
     os.chdir(SUITE)
     plugin = pytest_plugin.Reporter(events, client, SUITE)

@@ -15,6 +15,7 @@ export interface LimitSpec {
 
 export const LIMITS = {
   timeoutMs: { description: 'Wall-clock time for the whole test run; the container is killed at the deadline', unit: 'ms', default: 10_000, min: 100, max: 60_000 },
+  testTimeoutMs: { description: 'Wall-clock time one test may take; past it the test is an error, the student process is restarted and the run goes on (never more than timeoutMs)', unit: 'ms', default: 5_000, min: 100, max: 60_000 },
   memoryMb: { description: 'Memory for everything in the container, swap and tmpfs included', unit: 'MiB', default: 256, min: 32, max: 2048 },
   cpus: { description: 'CPU quota, in cores (fractions allowed)', unit: 'cores', default: 1, min: 0.1, max: 2 },
   pids: { description: 'Most processes and threads alive at once in the container', unit: 'count', default: 64, min: 8, max: 512 },
@@ -43,5 +44,7 @@ export function resolveLimits (language: string, requested: Partial<Limits> = {}
     // Docker takes whole numbers for everything but the CPU quota.
     out[key] = key === 'cpus' ? clamped : Math.round(clamped)
   }
+  // One test can never have longer than the whole run.
+  out.testTimeoutMs = Math.min(out.testTimeoutMs, out.timeoutMs)
   return out
 }

@@ -13,6 +13,8 @@ export interface GradingJob {
   limits: Limits
   /** See SubmissionOptionsSchema.strictComparisons. */
   strictComparisons?: boolean
+  /** See SubmissionOptionsSchema.isolation; absent means `split`. */
+  isolation?: 'split' | 'in-process'
   /** When the API accepted it (epoch ms): the start of the queue-wait stage. */
   enqueuedAt: number
 }

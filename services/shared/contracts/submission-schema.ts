@@ -56,6 +56,15 @@ export const SubmissionOptionsSchema = Type.Object({
    * subclass or an object whose `__eq__` always says yes fails). @defaultValue false
    */
   strictComparisons: Type.Optional(Type.Boolean()),
+  /**
+   * Where the student's code runs. `split` (the default): in a process of its
+   * own, as another uid, reached by the tests through proxies, so nothing it
+   * does can change what the tests saw. `in-process`: imported into the test
+   * process itself, for suites that need to reach into the student's objects
+   * directly; the student's code can then forge the verdict (README: Isolation).
+   * The result says which was used. @defaultValue 'split'
+   */
+  isolation: Type.Optional(Type.Union([Type.Literal('split'), Type.Literal('in-process')])),
 }, { additionalProperties: false })
 
 /** Body of `POST /v1/submissions`. */
@@ -103,6 +112,8 @@ export const ResultSchema = Type.Object({
   /** Docker host that ran the grading (for ops; not a student concern). */
   host: Type.Optional(Type.String()),
   attempts: Type.Optional(Type.Number()),
+  /** How the student's code was run: `split` (its own process) or `in-process` (opt-in, see options.isolation). */
+  isolation: Type.Optional(Type.Union([Type.Literal('split'), Type.Literal('in-process')])),
 })
 export type Result = Static<typeof ResultSchema>
 

@@ -115,6 +115,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
         tests,
         limits: resolveLimits(language, request.body.limits),
         ...(request.body.options?.strictComparisons === true ? { strictComparisons: true } : {}),
+        ...(request.body.options?.isolation === 'in-process' ? { isolation: 'in-process' as const } : {}),
         enqueuedAt: Date.now(),
       }
       await enqueue(opts, job, request.log)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AgentEventParser } from '../../../services/sandbox/agent-protocol.js'
+import { AgentEventParser } from '../../../services/sandbox/agent-event-parser.js'
+import { HARNESS_PROTOCOL } from '../../../services/sandbox/harness-protocol.js'
 
 const line = (value: unknown) => JSON.stringify(value) + '\n'
 const buf = (text: string) => Buffer.from(text, 'utf8')
@@ -7,8 +8,8 @@ const buf = (text: string) => Buffer.from(text, 'utf8')
 describe('AgentEventParser', () => {
   it('returns one event per complete line', () => {
     const parser = new AgentEventParser(10_000)
-    const events = parser.push(buf(line({ event: 'ready', tests: ['t::a'] }) + line({ event: 'test', id: 't::a' })))
-    expect(events).toEqual([{ event: 'ready', tests: ['t::a'] }, { event: 'test', id: 't::a' }])
+    const events = parser.push(buf(line({ event: 'ready', protocol: HARNESS_PROTOCOL }) + line({ event: 'test', id: 't::a' })))
+    expect(events).toEqual([{ event: 'ready', protocol: HARNESS_PROTOCOL }, { event: 'test', id: 't::a' }])
   })
 
   it('holds a line split across chunks until its newline arrives', () => {
@@ -36,9 +37,6 @@ describe('AgentEventParser', () => {
     expect(parser.push(buf('\n  \n' + line({ event: 'test', id: 't::a' }) + '\n'))).toHaveLength(1)
   })
 
-  // Fails today: each chunk is decoded on its own, so a character split between
-  // chunks turns into two U+FFFD (see the report to the lead). Flip to `it` once
-  // push() decodes with a StringDecoder.
   it('keeps a multi-byte character split across chunks intact', () => {
     const parser = new AgentEventParser(10_000)
     const bytes = buf(line({ event: 'test', id: 'test_é::ü' }))
@@ -68,7 +66,7 @@ describe('AgentEventParser', () => {
   })
 
   it('throws on a line longer than the limit even before its newline', () => {
-    const parser = new AgentEventParser(100)
+    const parser = new AgentEventParser(1000, 100)
     expect(() => parser.push(Buffer.alloc(101, 'a'))).toThrow(/exceeds/)
   })
 
@@ -79,13 +77,26 @@ describe('AgentEventParser', () => {
     ['null', 'null'],
     ['a string', '"ready"'],
     ['a number', '42'],
+    ['an event of another protocol version', JSON.stringify({ event: 'ready', protocol: HARNESS_PROTOCOL - 1 })],
+    ['an event with a field of the wrong type', JSON.stringify({ event: 'test', id: 42 })],
+    ['a result whose status is not a status', JSON.stringify({ event: 'result', test: { name: 'a', status: 'passed-ish' } })],
+    ['a report with a field the protocol does not have', JSON.stringify({ event: 'report', protocol: HARNESS_PROTOCOL, tests: [], forged: true })],
+    ['a report whose test list holds a number', JSON.stringify({ event: 'report', protocol: HARNESS_PROTOCOL, tests: [1] })],
+    ['an unknown event', JSON.stringify({ event: 'pass', protocol: HARNESS_PROTOCOL })],
   ])('throws when a line is %s', (_label, text) => {
     const parser = new AgentEventParser(10_000)
-    expect(() => parser.push(buf(text + '\n'))).toThrow('agent printed a line that is not an event')
+    expect(() => parser.push(buf(text + '\n'))).toThrow('agent printed a message out of protocol')
   })
 
   it('throws when a line is not JSON', () => {
     const parser = new AgentEventParser(10_000)
-    expect(() => parser.push(buf('Traceback (most recent call last):\n'))).toThrow(SyntaxError)
+    expect(() => parser.push(buf('Traceback (most recent call last):\n'))).toThrow('not JSON')
+  })
+
+  it('accepts the collected event and a report of this protocol', () => {
+    const parser = new AgentEventParser(10_000)
+    const events = parser.push(buf(line({ event: 'collected', tests: ['a::b'] }) +
+      line({ event: 'report', protocol: HARNESS_PROTOCOL, complete: true, collected: ['a::b'], tests: [{ name: 'a::b', status: 'pass' }] })))
+    expect(events.map(e => e.event)).toEqual(['collected', 'report'])
   })
 })
