@@ -102,6 +102,12 @@ def main():
     proxy_client.install(client, student_module_names(config['files'], SUITE), config['files'])
     install_programs(client)
     os.chdir(SUITE)
+    # The student's files run as programs through bin/python3 (see there), as the student.
+    exec_name = 'grader-exec-' + os.urandom(8).hex()
+    launcher.send(json.dumps({'op': 'listen', 'name': exec_name}).encode())
+    os.environ['GRADER_EXEC'] = exec_name
+    os.environ['PATH'] = os.path.join(HARNESS, 'bin') + ':' + os.environ.get('PATH', '/usr/bin:/bin')
+    sys.executable = os.path.join(HARNESS, 'bin', 'python3')
     plugin = pytest_plugin.Reporter(events, client, SUITE)
     status = pytest.main(pytest_args(SUITE, config['hasConftest']), plugins=[plugin])
     events({'e': 'end', 'exitstatus': int(status)})
