@@ -2,6 +2,8 @@
  * `npm run bench`: latency of grading one small Python submission, against a
  * baseline measured in the same run on the same engine: the home-made grader
  * (`docker run --rm` with a bind-mounted workspace, pytest, exit code).
+ * Then the cost of running the student's code in a process of its own: the run
+ * stage of a 20-test suite, split against in-process, and the per-call overhead.
  * Prints medians and ratios, not pass/fail: this machine is shared and noisy.
  */
 import { spawnSync } from 'node:child_process'
@@ -31,6 +33,36 @@ function naiveDockerRun (): number {
   return ms
 }
 
+/** A 20-test suite of the usual shape: each test calls the student's code a few times. */
+const TWENTY_SOLUTION = 'def add(a, b):\n    return a + b\n\nclass Counter:\n    def __init__(self):\n        self.n = 0\n    def bump(self):\n        self.n += 1\n        return self.n\n'
+const TWENTY_TESTS = 'import unittest\nfrom solution import add, Counter\n\nclass AddTest(unittest.TestCase):\n' +
+  Array.from({ length: 20 }, (_, i) => `    def test_${String(i).padStart(2, '0')}(self):\n        self.assertEqual(add(${i}, 1), ${i + 1})\n        c = Counter()\n        self.assertEqual([c.bump(), c.bump()], [1, 2])\n`).join('')
+
+/** Times CALLS calls of the student's code from one test; the figure comes back as the test's message. */
+const CALLS = 2000
+const PER_CALL_TESTS = `import time\nfrom solution import add\n\ndef test_per_call():\n    t0 = time.perf_counter()\n    for i in range(${CALLS}):\n        add(i, 1)\n    us = (time.perf_counter() - t0) / ${CALLS} * 1e6\n    assert False, 'per-call %.1f us' % us\n`
+
+async function isolationBench (grader: Awaited<ReturnType<typeof startTestGrader>>): Promise<void> {
+  const runMs: Record<string, number[]> = { split: [], 'in-process': [] }
+  const perCall: Record<string, number[]> = { split: [], 'in-process': [] }
+  for (let i = 0; i < RUNS; i++) {
+    for (const isolation of ['split', 'in-process'] as const) {
+      const sub = await grader.grade({ ...python(TWENTY_SOLUTION, TWENTY_TESTS), options: { isolation } })
+      if (sub.result?.status !== 'pass') throw new Error(`20-test suite (${isolation}): ${sub.result?.status} ${sub.result?.message ?? ''}`)
+      runMs[isolation]!.push(sub.result.timings?.runMs ?? NaN)
+      const timed = await grader.grade({ ...python(TWENTY_SOLUTION, PER_CALL_TESTS), options: { isolation } })
+      const us = Number(/per-call ([\d.]+) us/.exec(timed.result?.tests[0]?.message ?? '')?.[1])
+      perCall[isolation]!.push(us)
+    }
+  }
+  console.log(`\nthe student's code in a process of its own (split, the default) against in-process, ${RUNS} runs each, same run`)
+  console.log(`run stage of a 20-test unittest suite (median ms): split ${median(runMs.split!)}, in-process ${median(runMs['in-process']!)}, ` +
+    `ratio ${(median(runMs.split!) / median(runMs['in-process']!)).toFixed(2)}`)
+  const overhead = median(perCall.split!) - median(perCall['in-process']!)
+  console.log(`one call of the student's code from a test (median µs): split ${median(perCall.split!).toFixed(1)}, in-process ${median(perCall['in-process']!).toFixed(2)}; ` +
+    `per-call overhead of the split ${overhead.toFixed(1)} µs`)
+}
+
 async function main (): Promise<void> {
   const grader = await startTestGrader({ GRADER_HOST_CONCURRENCY: '1' })
   try {
@@ -52,6 +84,7 @@ async function main (): Promise<void> {
     console.log(line('grader: POST ?wait=true, end to end', ours))
     console.log(`ratio grader / baseline (median): ${(median(ours) / median(baseline)).toFixed(2)}`)
     console.log('grader stages (median ms): ' + Object.entries(stages).map(([k, v]) => `${k} ${median(v)}`).join(', '))
+    await isolationBench(grader)
   } finally {
     await grader.close()
   }

@@ -64,6 +64,7 @@ class Reporter:
         self.client = client
         self.rootdir = rootdir
         self.excinfo = {}
+        self.captured = {}
 
     @pytest.hookimpl(trylast=True)
     def pytest_configure(self, config):
@@ -98,6 +99,8 @@ class Reporter:
 
     def pytest_runtest_logreport(self, report):
         excinfo = self.excinfo.pop((report.nodeid, report.when), None)
+        if self.client is None and report.when == 'teardown':
+            self.captured[report.nodeid] = report.capstdout + report.capstderr
         message = None
         if report.failed:
             message = failure_message(report, excinfo, self.rootdir)
@@ -109,5 +112,7 @@ class Reporter:
         })
 
     def pytest_runtest_logfinish(self, nodeid, location):
-        output = self.client.end(nodeid) if self.client is not None else ''
+        # Split: what the student process printed, as the proxy client forwarded it.
+        # In-process: what pytest captured while the test ran.
+        output = self.client.end(nodeid) if self.client is not None else self.captured.pop(nodeid, '')
         self.emit({'e': 'finish', 'id': nodeid, 'output': cut(output, 4096)})

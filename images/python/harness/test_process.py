@@ -87,6 +87,14 @@ def install_programs(client):
     runpy.run_path = run_path
 
 
+def install_strict_comparisons(config):
+    """Makes `__grader_exact__`, which intake wrote into strict-mode tests, resolvable."""
+    if config.get('strict'):
+        import builtins
+        import grader_strict
+        builtins.__grader_exact__ = grader_strict.exact
+
+
 def main():
     # The agent passes its two descriptors by number: control (settings in), events (out).
     control_fd, events_fd = int(sys.argv[1]), int(sys.argv[2])
@@ -101,6 +109,7 @@ def main():
     client = proxy_client.Client(launcher, config, events)
     proxy_client.install(client, student_module_names(config['files'], SUITE), config['files'])
     install_programs(client)
+    install_strict_comparisons(config)
     os.chdir(SUITE)
     # The student's files run as programs through bin/python3 (see there), as the student.
     exec_name = 'grader-exec-' + os.urandom(8).hex()
@@ -121,10 +130,11 @@ def main_in_process(control, config):
         for start in range(0, len(data), 60000):
             control.sendall(data[start:start + 60000])
     events = Events(send)
+    install_strict_comparisons(config)
     os.chdir(WORKSPACE)
     sys.path.insert(0, WORKSPACE)
     plugin = pytest_plugin.Reporter(events, None, WORKSPACE)
-    status = pytest.main(pytest_args(WORKSPACE, config['hasConftest']) + ['-s'], plugins=[plugin])
+    status = pytest.main(pytest_args(WORKSPACE, config['hasConftest']), plugins=[plugin])
     events({'e': 'end', 'exitstatus': int(status)})
     os._exit(0)
 
