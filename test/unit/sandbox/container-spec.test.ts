@@ -1,7 +1,7 @@
 import type { ContainerCreateOptions, HostConfig } from 'dockerode'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { buildContainerSpec, LABELS, type ContainerSpecInput } from '../../../services/sandbox/container-spec.js'
-import { resolveLimits } from '../../../services/shared/config/limits.js'
+import { AGENT_USER, buildContainerSpec, LABELS, STUDENT_USER, type ContainerSpecInput } from '../../../services/sandbox/container-spec.js'
+import { LIMITS, resolveLimits } from '../../../services/shared/config/limits.js'
 
 const MiB = 1024 * 1024
 
@@ -22,8 +22,8 @@ function hostConfig (extra: Partial<ContainerSpecInput> = {}): HostConfig {
 }
 
 /** The mount options of one tmpfs path, as a set of flags plus key=value pairs. */
-function tmpfsOptions (path: string): { flags: Set<string>, values: Map<string, string> } {
-  const raw = (hostConfig().Tmpfs as Record<string, string> | undefined)?.[path]
+function tmpfsOptions (path: string, extra: Partial<ContainerSpecInput> = {}): { flags: Set<string>, values: Map<string, string> } {
+  const raw = (hostConfig(extra).Tmpfs as Record<string, string> | undefined)?.[path]
   if (raw === undefined) throw new Error(`no tmpfs at ${path}`)
   const flags = new Set<string>()
   const values = new Map<string, string>()
@@ -41,6 +41,20 @@ function sizeBytes (size: string): number {
   if (!match) throw new Error(`unreadable tmpfs size ${size}`)
   const unit = { '': 1, k: 1024, m: MiB, g: 1024 * MiB }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']
   return Number(match[1]) * unit
+}
+
+/**
+ * The permission bits `user` ("uid:gid", no supplementary groups: the images
+ * give none) has on the root of the tmpfs at `path`, as POSIX checks them:
+ * owner bits for the owner, group bits for the group, other bits otherwise.
+ * A tmpfs without uid/gid/mode is root's, mode 1777 (the kernel's default).
+ */
+function access (path: string, user: string): { read: boolean, write: boolean, search: boolean } {
+  const { values } = tmpfsOptions(path)
+  const [uid, gid] = user.split(':')
+  const mode = parseInt(values.get('mode') ?? '1777', 8)
+  const bits = uid === (values.get('uid') ?? '0') ? (mode >> 6) & 7 : gid === (values.get('gid') ?? '0') ? (mode >> 3) & 7 : mode & 7
+  return { read: (bits & 4) !== 0, write: (bits & 2) !== 0, search: (bits & 1) !== 0 }
 }
 
 afterEach(() => {
@@ -132,7 +146,7 @@ describe('buildContainerSpec: isolation', () => {
 })
 
 describe('buildContainerSpec: writable paths', () => {
-  it.each(['/workspace', '/tmp', '/run/grader'])('mounts %s as a size-limited tmpfs with nosuid, nodev and noexec', path => {
+  it.each(['/workspace', '/suite', '/tmp', '/run/grader'])('mounts %s as a size-limited tmpfs with nosuid, nodev and noexec', path => {
     const { flags, values } = tmpfsOptions(path)
     for (const flag of ['nosuid', 'nodev', 'noexec']) expect(flags).toContain(flag)
     const size = values.get('size')
@@ -147,7 +161,42 @@ describe('buildContainerSpec: writable paths', () => {
   })
 
   it('has no writable path besides its tmpfs mounts', () => {
-    expect(Object.keys(hostConfig().Tmpfs ?? {}).sort()).toEqual(['/run/grader', '/tmp', '/workspace'])
+    expect(Object.keys(hostConfig().Tmpfs ?? {}).sort()).toEqual(['/run/grader', '/suite', '/tmp', '/workspace'])
+  })
+
+  it('mounts /suite with mode 0700, owned by uid and gid 10001, the agent', () => {
+    const { values } = tmpfsOptions('/suite')
+    expect(values.get('mode')).toBe('0700')
+    expect(values.get('uid')).toBe('10001')
+    expect(values.get('gid')).toBe('10001')
+    expect(`${values.get('uid')}:${values.get('gid')}`).toBe(AGENT_USER)
+  })
+
+  it('keeps /suite unreadable, unlistable and unwritable for the student uid', () => {
+    expect(STUDENT_USER.split(':')[0]).not.toBe(AGENT_USER.split(':')[0])
+    expect(access('/suite', STUDENT_USER)).toEqual({ read: false, write: false, search: false })
+    expect(access('/suite', AGENT_USER)).toEqual({ read: true, write: true, search: true })
+  })
+
+  it('lets the student read the workspace but not write it, and write /tmp', () => {
+    expect(access('/workspace', STUDENT_USER)).toEqual({ read: true, write: false, search: true })
+    expect(access('/workspace', AGENT_USER).write).toBe(true)
+    expect(access('/tmp', STUDENT_USER).write).toBe(true)
+    expect(tmpfsOptions('/tmp').values.get('mode')).toBe('1777')
+  })
+
+  it('gives /run/grader 8 MiB, owned by the agent and not writable by the student', () => {
+    expect(sizeBytes(tmpfsOptions('/run/grader').values.get('size')!)).toBe(8 * MiB)
+    expect(access('/run/grader', AGENT_USER).write).toBe(true)
+    expect(access('/run/grader', STUDENT_USER).write).toBe(false)
+  })
+
+  it.each([LIMITS.memoryMb.min, 256, LIMITS.memoryMb.max])('keeps every tmpfs mount together within a %s MiB memory limit', memoryMb => {
+    const extra = { limits: resolveLimits('python', { memoryMb }) }
+    const paths = Object.keys(hostConfig(extra).Tmpfs ?? {})
+    const total = paths.reduce((sum, path) => sum + sizeBytes(tmpfsOptions(path, extra).values.get('size')!), 0)
+    expect(paths).toHaveLength(4)
+    expect(total).toBeLessThanOrEqual(memoryMb * MiB)
   })
 })
 

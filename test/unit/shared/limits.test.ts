@@ -34,12 +34,14 @@ describe('resolveLimits', () => {
   })
 
   it('keeps requested values inside the range', () => {
-    const limits = resolveLimits('python', { timeoutMs: 5000, memoryMb: 512, cpus: 0.5, pids: 100, outputKb: 128 })
-    expect(limits).toEqual({ timeoutMs: 5000, memoryMb: 512, cpus: 0.5, pids: 100, outputKb: 128 })
+    const limits = resolveLimits('python', { timeoutMs: 5000, testTimeoutMs: 3000, memoryMb: 512, cpus: 0.5, pids: 100, outputKb: 128 })
+    expect(limits).toEqual({ timeoutMs: 5000, testTimeoutMs: 3000, memoryMb: 512, cpus: 0.5, pids: 100, outputKb: 128 })
   })
 
   it.each(LIMIT_KEYS)('clamps a %s above the server maximum to the maximum', (key: LimitKey) => {
-    expect(resolveLimits('python', { [key]: LIMITS[key].max * 10 })[key]).toBe(LIMITS[key].max)
+    // The whole run at its maximum too, so that testTimeoutMs is not clamped to a shorter run.
+    const requested = { timeoutMs: LIMITS.timeoutMs.max, [key]: LIMITS[key].max * 10 }
+    expect(resolveLimits('python', requested)[key]).toBe(LIMITS[key].max)
   })
 
   it.each(LIMIT_KEYS)('clamps a %s below the minimum to the minimum', (key: LimitKey) => {
@@ -72,7 +74,52 @@ describe('resolveLimits', () => {
 
 describe('whole numbers', () => {
   it('rounds fractional limits Docker only takes as integers, and keeps fractional cpus', () => {
-    const limits = resolveLimits('python', { pids: 10.5, memoryMb: 100.4, timeoutMs: 1500.7, outputKb: 2.2, cpus: 0.5 })
-    expect(limits).toMatchObject({ pids: 11, memoryMb: 100, timeoutMs: 1501, outputKb: 2, cpus: 0.5 })
+    const limits = resolveLimits('python', { pids: 10.5, memoryMb: 100.4, timeoutMs: 1500.7, testTimeoutMs: 1200.6, outputKb: 2.2, cpus: 0.5 })
+    expect(limits).toMatchObject({ pids: 11, memoryMb: 100, timeoutMs: 1501, testTimeoutMs: 1201, outputKb: 2, cpus: 0.5 })
+  })
+})
+
+describe('testTimeoutMs', () => {
+  it('defaults to 5000 ms, between 100 ms and 60000 ms', () => {
+    expect(LIMITS.testTimeoutMs).toMatchObject({ default: 5000, min: 100, max: 60_000, unit: 'ms' })
+    expect(resolveLimits('python').testTimeoutMs).toBe(5000)
+  })
+
+  it('clamps testTimeoutMs to timeoutMs when one test asks for longer than the whole run', () => {
+    expect(resolveLimits('python', { timeoutMs: 2000, testTimeoutMs: 8000 })).toMatchObject({ timeoutMs: 2000, testTimeoutMs: 2000 })
+  })
+
+  it('clamps the default testTimeoutMs to a requested run shorter than it', () => {
+    expect(resolveLimits('python', { timeoutMs: 3000 })).toMatchObject({ timeoutMs: 3000, testTimeoutMs: 3000 })
+  })
+
+  it('clamps testTimeoutMs to a per-language timeoutMs override', () => {
+    LANGUAGE_LIMITS[LANG] = { timeoutMs: 1000 }
+    expect(resolveLimits(LANG).testTimeoutMs).toBe(1000)
+  })
+
+  it('clamps testTimeoutMs to timeoutMs after timeoutMs itself was clamped to its maximum', () => {
+    const limits = resolveLimits('python', { timeoutMs: 10 * LIMITS.timeoutMs.max, testTimeoutMs: 10 * LIMITS.testTimeoutMs.max })
+    expect(limits.testTimeoutMs).toBe(Math.min(LIMITS.testTimeoutMs.max, LIMITS.timeoutMs.max))
+  })
+
+  it('clamps testTimeoutMs to timeoutMs after both were rounded', () => {
+    expect(resolveLimits('python', { timeoutMs: 1500.4, testTimeoutMs: 1500.6 })).toMatchObject({ timeoutMs: 1500, testTimeoutMs: 1500 })
+  })
+
+  it('keeps a testTimeoutMs shorter than the run as requested', () => {
+    expect(resolveLimits('python', { timeoutMs: 20_000, testTimeoutMs: 7000 })).toMatchObject({ timeoutMs: 20_000, testTimeoutMs: 7000 })
+  })
+
+  it.each([
+    [{}],
+    [{ timeoutMs: 100 }],
+    [{ timeoutMs: 0, testTimeoutMs: 0 }],
+    [{ timeoutMs: 250, testTimeoutMs: 60_000 }],
+    [{ timeoutMs: 60_000, testTimeoutMs: 1e9 }],
+  ])('never gives one test longer than the whole run (%j)', requested => {
+    const limits = resolveLimits('python', requested)
+    expect(limits.testTimeoutMs).toBeLessThanOrEqual(limits.timeoutMs)
+    expect(limits.testTimeoutMs).toBeGreaterThanOrEqual(LIMITS.testTimeoutMs.min)
   })
 })
