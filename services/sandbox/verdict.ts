@@ -50,17 +50,21 @@ const inTest = (name: string | null) => (name ? ` while running ${name}` : '')
 /** `text` at most `max` characters, with a note saying how much was cut. */
 export function cut (text: string, max: number = RESULT_TEXT_MAX_CHARS): string {
   if (text.length <= max) return text
-  // Never split a surrogate pair: the result must stay well-formed text.
-  let end = max
-  if (/[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--
-  return `${text.slice(0, end)}\n[cut: ${text.length - end} more characters]`
+  const kept = safeSlice(text, max)
+  return `${kept}\n[cut: ${text.length - kept.length} more characters]`
+}
+
+/** The first `max` UTF-16 units of `text`, one fewer rather than half a surrogate pair: results stay well-formed. */
+function safeSlice (text: string, max: number): string {
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? '') ? max - 1 : max
+  return text.slice(0, end)
 }
 
 function shown (test: AgentTest): TestResult {
   const out: TestResult = { name: cut(test.name, 1000), status: test.status }
   if (test.message) out.message = cut(test.message)
   if (test.output) {
-    out.output = test.output.length > OUTPUT_SHOWN_CHARS ? test.output.slice(0, OUTPUT_SHOWN_CHARS) + TRUNCATION_NOTE : test.output
+    out.output = test.output.length > OUTPUT_SHOWN_CHARS ? safeSlice(test.output, OUTPUT_SHOWN_CHARS) + TRUNCATION_NOTE : test.output
   }
   if (test.test_code) out.test_code = cut(test.test_code)
   return out
@@ -83,8 +87,16 @@ export function capVerdict (verdict: Verdict): Verdict {
     if (t.output !== undefined) t.output = cut(t.output, 200)
   }
   if (size() <= RESULT_MAX_BYTES) return out
-  // Only a very long list of tests is left: keep their names and statuses.
+  // Only a very long list of tests is left: keep their names and statuses, then as many tests as fit.
   for (const t of out.tests) { delete t.message; delete t.output }
+  const note = 'The result was too large to show in full: test messages and output were left out.'
+  out.message = out.message === undefined ? note : `${out.message}\n${note}`
+  let bytes = size()
+  const all = out.tests.length
+  while (bytes > RESULT_MAX_BYTES && out.tests.length > 0) {
+    bytes -= Buffer.byteLength(JSON.stringify(out.tests.pop())) + 1
+  }
+  if (out.tests.length < all) out.message += ` ${all - out.tests.length} of ${all} tests are not listed.`
   return out
 }
 
