@@ -41,8 +41,9 @@ import json
 import math
 import struct
 
-# Largest frame either side accepts: a value bigger than this cannot cross.
-MAX_FRAME_BYTES = 32 * 1024 * 1024
+# Largest frame either side accepts: a value bigger than this cannot cross. Kept well under
+# the smallest memory limit, so a huge value costs the test process little to refuse.
+MAX_FRAME_BYTES = 8 * 1024 * 1024
 # Deepest nesting of plain data that crosses by value; deeper goes as a handle.
 MAX_DEPTH = 64
 # Longest name, qualname, module or attribute the student side may announce.

@@ -458,6 +458,10 @@ class Client:
         data = frame(dict(fields, id=mid, op=op))  # too large to send: a ValueError, nothing sent
         finished = False
         gen = self.gen
+        # Outside any test (between tests, at session end) a call still has a deadline.
+        own_deadline = self.deadline is None
+        if own_deadline:
+            self.deadline = time.monotonic() + self.test_timeout_s
         try:
             self.send(data)
             while True:
@@ -486,6 +490,8 @@ class Client:
                 return value
         finally:
             self.depth -= 1
+            if own_deadline:
+                self.deadline = None
             if not finished and self.alive and self.gen == gen:
                 # Left mid-call (a fault of the test's own, a pytest outcome raised in a callback):
                 # the student process is still inside the call, so it cannot be used again.
