@@ -1,0 +1,30 @@
+// `npm run test:unit`: every unit test (test/unit, the Python harness's included) with nothing
+// provisioned: no Redis, no Docker. Installs the dependencies first on a fresh clone.
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs')
+
+if (!existsSync(VITEST)) {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const install = spawnSync(npm, ['install', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: 'inherit' })
+  if (install.status !== 0 || !existsSync(VITEST)) {
+    console.error('test:unit: npm install failed, so vitest is not there to run the tests')
+    process.exit(install.status || 1)
+  }
+}
+
+// Unit tests reach nothing outside the process: whatever the shell points at is not theirs to use.
+const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }
+delete env.REDIS_URL
+delete env.DOCKER_HOST
+
+const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env })
+if (run.error) {
+  console.error(`test:unit: ${run.error.message}`)
+  process.exit(1)
+}
+process.exit(run.status ?? 1)
