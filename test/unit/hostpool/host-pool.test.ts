@@ -75,3 +75,30 @@ describe('host pool scheduling', () => {
     expect(lease.signal.aborted).toBe(true)
   })
 })
+
+describe('runtime images a worker uses', () => {
+  /** Image listings as a Docker daemon gives them: one python image per harness protocol. */
+  const listing = (harnesses: number[]) => harnesses.map(h => ({
+    Id: `sha256:h${h}`, RepoTags: [`grader-python:${h}`],
+    Labels: { 'grader.language': 'python', 'grader.harness': String(h), 'grader.runner': '["python3"]' },
+  }))
+
+  async function imagesSeen (harnessProtocol: number | undefined, harnesses: number[]) {
+    const p = new HostPool(['tcp://dock-0:2376'], 1, loadHostPoolOptions({}), pino({ level: 'silent' }),
+      harnessProtocol === undefined ? {} : { harnessProtocol })
+    const host = p.hosts[0]!
+    // The seam: the host's Docker client, faked for the two calls an image refresh makes.
+    Object.assign(host, { docker: { listImages: async () => listing(harnesses), info: async () => ({ Runtimes: {} }) } })
+    await (p as unknown as { refreshImages: (h: DockerHost) => Promise<void> }).refreshImages(host)
+    return host.images.get('python')?.ref
+  }
+
+  it('ignores an image whose harness speaks another protocol than the worker', async () => {
+    expect(await imagesSeen(2, [1])).toBeUndefined()
+    expect(await imagesSeen(2, [1, 2, 3])).toBe('sha256:h2')
+  })
+
+  it('takes the newest protocol when the worker names none', async () => {
+    expect(await imagesSeen(undefined, [1, 3, 2])).toBe('sha256:h3')
+  })
+})
