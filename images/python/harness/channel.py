@@ -17,6 +17,7 @@ suite compares with), deeply; anything else crosses as a handle. Each tagged
 value is a JSON list whose first item names its kind:
 
   ["b", base64]            bytes            ["ba", base64]     bytearray
+  ["i", hex]               an int too long for decimal JSON
   ["c", re, im]            complex          ["t", [v...]]      tuple
   ["l", [v...]]            list             ["s", [v...]]      set
   ["d", [[k, v]...]]       dict             ["f", [v...]]      frozenset
@@ -39,6 +40,7 @@ import decimal
 import fractions
 import json
 import math
+import re
 import struct
 
 # Largest frame either side accepts: a value bigger than this cannot cross. Kept well under
@@ -53,6 +55,9 @@ MAX_PATH_ITEMS = 32
 MAX_EXC_TEXT = 4000
 
 HEADER = struct.Struct('>I')
+# Ints longer than this cross as hex text (decimal text is refused past 4300 digits).
+BIG_INT_BITS = 3000
+_HEX = re.compile(r'-?[0-9a-f]{1,%d}' % (MAX_FRAME_BYTES,))
 
 SCALARS = (type(None), bool, int, float, str)
 TIME_TYPES = (datetime.date, datetime.datetime, datetime.time, datetime.timedelta, decimal.Decimal, fractions.Fraction)
@@ -209,8 +214,11 @@ def encode_time(value):
         offset = value.utcoffset()
         if value.tzinfo is not None and type(value.tzinfo) is not datetime.timezone:
             return None
+        name = None
+        if offset is not None and value.tzinfo.tzname(None) != datetime.timezone(offset).tzname(None):
+            name = value.tzinfo.tzname(None)
         return ['datetime', value.year, value.month, value.day, value.hour, value.minute, value.second,
-                value.microsecond, None if offset is None else offset // datetime.timedelta(microseconds=1), value.fold]
+                value.microsecond, None if offset is None else offset // datetime.timedelta(microseconds=1), value.fold, name]
     if t is datetime.date:
         return ['date', value.year, value.month, value.day]
     if t is datetime.time:
@@ -236,8 +244,11 @@ def decode_time(tag, items):
     try:
         if tag == 'datetime':
             y, mo, d, h, mi, s, us = _ints(items[:7], 7)
-            offset, fold = items[7], items[8]
-            tz = None if offset is None else datetime.timezone(datetime.timedelta(microseconds=_ints([offset], 1)[0]))
+            if len(items) != 10 or not (items[9] is None or (type(items[9]) is str and len(items[9]) <= MAX_NAME)):
+                raise ProtocolError('a malformed datetime')
+            offset, fold, name = items[7], items[8], items[9]
+            delta = None if offset is None else datetime.timedelta(microseconds=_ints([offset], 1)[0])
+            tz = None if delta is None else (datetime.timezone(delta, name) if name else datetime.timezone(delta))
             return datetime.datetime(y, mo, d, h, mi, s, us, tzinfo=tz, fold=_ints([fold], 1)[0])
         if tag == 'date':
             return datetime.date(*_ints(items, 3))
@@ -273,6 +284,9 @@ class Codec:
     # -- encoding (never runs foreign code: only exact builtin types are walked)
     def encode(self, value, refs=None, depth=0, path=None):
         t = type(value)
+        if t is int and value.bit_length() > BIG_INT_BITS:
+            # Past Python's int-to-text digit limit: hex has none, and converts in linear time.
+            return ['i', format(value, 'x')]
         if t in SCALARS:
             return value
         if value is NotImplemented:
@@ -365,6 +379,10 @@ class Codec:
             if refs is not None:
                 refs.append(out)
             return out
+        if tag == 'i':
+            if len(items) != 1 or type(items[0]) is not str or not _HEX.fullmatch(items[0]):
+                raise ProtocolError('a malformed big int')
+            return int(items[0], 16)
         if tag == 'c':
             if len(items) != 2 or not all(type(i) in (int, float) for i in items):
                 raise ProtocolError('a malformed complex')
@@ -423,7 +441,11 @@ class Codec:
             return refs[data[1]]
         if type(data) is list and data and data[0] in ('l', 's') and len(data) == 2 and type(data[1]) is list:
             items = [self._decode_with_refs(v, refs, depth + 1) for v in data[1]]
-            return items if data[0] == 'l' else set(items)
+            if data[0] == 'l':
+                return items
+            if not all(is_plain_key(i) for i in items):
+                raise ProtocolError('a set item that is not plain data')
+            return set(items)
         if type(data) is list and data and data[0] == 'd' and len(data) == 2 and type(data[1]) is list:
             out = {}
             for pair in data[1]:
@@ -435,6 +457,15 @@ class Codec:
                 out[key] = self._decode_with_refs(pair[1], refs, depth + 1)
             return out
         return self.decode(data, None, depth)
+
+
+def well_formed(text):
+    """Text that encodes as UTF-8 (no lone surrogate)."""
+    try:
+        text.encode('utf-8')
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def finite_or_none(x):

@@ -452,10 +452,10 @@ class Client:
         self.ensure()
         if self.depth >= MAX_NESTING:
             raise RecursionError('maximum recursion depth exceeded between the tests and your code')
-        self.depth += 1
         self.next_id += 1
         mid = self.next_id
         data = frame(dict(fields, id=mid, op=op))  # too large to send: a ValueError, nothing sent
+        self.depth += 1
         finished = False
         gen = self.gen
         # Outside any test (between tests, at session end) a call still has a deadline.
@@ -606,6 +606,9 @@ class Client:
                 # A class of no student module (function, generator, a library's): one mirror per
                 # name for the whole run, so identity and isinstance hold across restarts.
                 existing = self.by_path.get(('<type>', str(info.get('m')), str(info.get('q'))))
+            if existing is not None and hget(existing, 'gen') == self.gen and path is not None:
+                # Another object under the same path in this process: the name was rebound.
+                existing = None
             cls = existing if existing is not None else self.mirror(info, path, depth)
             if path is None:
                 self.by_path[('<type>', str(info.get('m')), str(info.get('q')))] = cls
@@ -615,7 +618,7 @@ class Client:
             cls = self.codec.decode(info.get('c'), None, depth + 1)
             if type(cls) is not RemoteClassMeta:
                 raise ProtocolError('an object whose class is not a class')
-            if existing is not None:
+            if existing is not None and hget(existing, 'gen') != self.gen:
                 # Found again by its path after a restart: the same proxy, so `is` still holds.
                 self.bind(existing, hid)
                 return existing
@@ -637,7 +640,9 @@ class Client:
         specials = info.get('sp')
         bases_data = info.get('b')
         exc = info.get('x')
-        if not all(channel._is_name(v) for v in (name, qualname, module)) or type(specials) is not list or type(bases_data) is not list or len(bases_data) > 16:
+        if (not all(channel._is_name(v) and '\0' not in v and channel.well_formed(v) for v in (name, qualname, module))
+                or type(specials) is not list or not all(type(n) is str for n in specials)
+                or type(bases_data) is not list or len(bases_data) > 16 or not (exc is None or type(exc) is str)):
             raise ProtocolError('a malformed class')
         bases = [self.codec.decode(b, None, depth + 1) for b in bases_data]
         if exc is not None:
@@ -672,7 +677,8 @@ class Client:
         return cls
 
     def exception(self, data, depth=0):
-        if type(data) is not dict or not set(data) <= {'t', 'c', 'a', 's', 'tb'}:
+        if (type(data) is not dict or not set(data) <= {'t', 'c', 'a', 's', 'tb'}
+                or not (data.get('t') is None or type(data.get('t')) is str)):
             raise ProtocolError('a malformed exception')
         args = data.get('a', [])
         if type(args) is not list:
