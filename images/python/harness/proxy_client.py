@@ -44,7 +44,7 @@ MEMORY_EVENTS = ('/sys/fs/cgroup/memory.events', '/sys/fs/cgroup/memory/memory.o
 TEST_OPS = ('call', 'getattr', 'special', 'input', 'stdin')
 # What student code may do to an object of the test process.
 K_SPECIALS = {
-    '__len__', '__iter__', '__next__', '__contains__', '__getitem__', '__bool__', '__hash__', '__eq__', '__ne__',
+    '__init__', '__len__', '__iter__', '__next__', '__contains__', '__getitem__', '__bool__', '__hash__', '__eq__', '__ne__',
     '__lt__', '__le__', '__gt__', '__ge__', '__repr__', '__str__', '__format__', '__enter__', '__exit__',
     '__add__', '__radd__', '__sub__', '__rsub__', '__mul__', '__rmul__', '__truediv__', '__rtruediv__',
     '__floordiv__', '__rfloordiv__', '__mod__', '__rmod__', '__neg__', '__abs__', '__int__', '__float__', '__index__',
@@ -529,7 +529,9 @@ class Client:
                     if message['name'] not in K_SPECIALS:
                         raise TypeError('this operation is not available on an object of the tests')
                     args = [self.codec.decode(a, refs) for a in message['a']]
-                    result = getattr(type(target), message['name'])(target, *args)
+                    # The bound attribute, as an explicit `x.__exit__(...)` would find it: a mock's
+                    # configured magic methods live on the instance, not its type.
+                    result = getattr(target, message['name'])(*args)
             reply = {'re': mid, 'ok': self.codec.encode(result)}
         except ProtocolError as err:
             self.fault('protocol', str(err))
@@ -546,17 +548,15 @@ class Client:
             return ['x', self.encode_exception(value)]
         if isinstance(value, UNSHAREABLE):
             raise TypeError('a %s of the tests cannot be passed to your code' % type(value).__name__)
-        kid = self.kids.get(id(value))
-        if kid is None:
-            kid = len(self.kobjects) + 1
-            self.kobjects[kid] = value
-            self.kids[id(value)] = kid
+        kid = self.keep(value)
         cls = type(value)
         specials = [name for name in K_SPECIALS | {'__call__'} if getattr(cls, name, None) is not None
-                    and getattr(cls, name, None) is not getattr(object, name, None)]
+                    and (name == '__hash__' or getattr(cls, name, None) is not getattr(object, name, None))]
         return ['k', kid, {'n': cls.__name__, 'sp': specials}]
 
     def encode_exception(self, exc):
+        """A test-side exception for the student's code: its builtin base and args, and a handle
+        (`k`) so that the same exception object comes back if the student's code passes it on."""
         base = None
         for klass in type(exc).__mro__:
             if klass.__module__ == 'builtins':
@@ -566,7 +566,16 @@ class Client:
             args = [self.codec.encode(a) for a in exc.args]
         except Exception:  # noqa: BLE001
             args = [str(exc)]
-        return {'t': base, 'c': None, 'a': args, 's': capped(str(exc)), 'tb': ''}
+        return {'t': base, 'c': None, 'a': args, 's': capped(str(exc)), 'tb': '', 'k': self.keep(exc)}
+
+    def keep(self, value):
+        """The id under which the student process may name `value`, an object of the tests."""
+        kid = self.kids.get(id(value))
+        if kid is None:
+            kid = len(self.kobjects) + 1
+            self.kobjects[kid] = value
+            self.kids[id(value)] = kid
+        return kid
 
     def local(self, tag, items, depth):
         if tag == 'h':
@@ -677,9 +686,15 @@ class Client:
         return cls
 
     def exception(self, data, depth=0):
-        if (type(data) is not dict or not set(data) <= {'t', 'c', 'a', 's', 'tb'}
+        if (type(data) is not dict or not set(data) <= {'t', 'c', 'a', 's', 'tb', 'k'}
                 or not (data.get('t') is None or type(data.get('t')) is str)):
             raise ProtocolError('a malformed exception')
+        if 'k' in data:
+            # An exception of the tests' own, passed back by the student's code: the very same object.
+            original = self.kobjects.get(data['k']) if channel._is_id(data['k']) else None
+            if not isinstance(original, BaseException):
+                raise ProtocolError('an exception of the tests that never crossed')
+            return original
         args = data.get('a', [])
         if type(args) is not list:
             raise ProtocolError('a malformed exception')

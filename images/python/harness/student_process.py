@@ -188,6 +188,10 @@ class Server:
         if exc.__traceback__ is not None:
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.startswith('/opt/grader/')]
             tb = ''.join(traceback.format_list(frames[-8:]))
+        kid = getattr(exc, '__grader_kid__', None)
+        if type(kid) is int:
+            # An exception of the tests', passing back through: named by its id, the same object there.
+            return {'t': None, 'c': None, 'a': [], 's': '', 'tb': '', 'k': kid}
         builtin = t.__module__ == 'builtins' and _type_name(t) in ALLOWED_EXCEPTIONS
         return {
             't': _type_name(t) if builtin else exception_base(t),
@@ -210,9 +214,12 @@ class Server:
             cls = RuntimeError
         args = [self.codec.decode(a) for a in data.get('a', [])]
         try:
-            return cls(*args)
+            exc = cls(*args)
         except Exception:  # noqa: BLE001
-            return cls(data.get('s', ''))
+            exc = cls(data.get('s', ''))
+        if type(data.get('k')) is int:
+            exc.__grader_kid__ = data['k']
+        return exc
 
     def kproxy(self, kid, info):
         proxy = self.kproxies.get(kid)
@@ -225,7 +232,7 @@ class Server:
         def getattr_(self, name):
             return server.request('getattr', h=object.__getattribute__(self, '_kid'), name=name)
         ns['__getattr__'] = getattr_
-        for name in names & set(SPECIALS):
+        for name in names & (set(SPECIALS) | {'__init__'}):
             ns[name] = _forwarder(server, name)
         if '__hash__' not in names:
             ns['__hash__'] = None
@@ -440,8 +447,17 @@ class TestStdin(io.TextIOBase):
         return self._server.request('stdin', how='readline', size=-1 if size is None else int(size))
 
 
+def set_oom_score(value):
+    try:
+        with open('/proc/self/oom_score_adj', 'w') as f:
+            f.write(str(value))
+    except OSError:
+        pass
+
+
 def run_student(sock, out_fd, err_fd):
     """Body of one student process: stdout/stderr to the test process's pipes, then serve."""
+    set_oom_score(1000)
     os.dup2(out_fd, 1)
     os.dup2(err_fd, 2)
     devnull = os.open(os.devnull, os.O_RDONLY)
@@ -637,12 +653,9 @@ def kill_all(child=None):
 
 
 def main():
-    # The OOM killer's first choice: a memory bomb ends a student process, not the harness.
-    try:
-        with open('/proc/self/oom_score_adj', 'w') as f:
-            f.write('1000')
-    except OSError:
-        pass
+    # The OOM killer's choices: a student process first (1000, set after the fork), then this
+    # launcher, never the test process or the agent (0, which this uid cannot lower).
+    set_oom_score(500)
     if len(sys.argv) == 3 and sys.argv[1] == '--control-fd':
         # The harness's unit tests: a launcher on a socket they made.
         launcher(socket.socket(fileno=int(sys.argv[2])))
