@@ -289,7 +289,7 @@ class Client:
         if self.alive:
             return
         if self.launcher_gone:
-            raise StudentFault('Your code stopped the process that starts it, so no more of your code can run.')
+            self.launcher_lost()
         try:
             self.launcher.settimeout(LAUNCHER_TIMEOUT_S)
             self.launcher.send(b'{"op":"spawn"}')
@@ -304,7 +304,7 @@ class Client:
             for fd in fds:
                 os.close(fd)
             self.launcher_gone = True
-            raise StudentFault('Your code stopped the process that starts it, so no more of your code can run.')
+            self.launcher_lost()
         chan, out, err = fds
         for fd in fds:
             os.set_blocking(fd, False)
@@ -318,6 +318,15 @@ class Client:
         self.table = {}
         self.alive = True
         self.oom_before = oom_kills()
+
+    def launcher_lost(self):
+        """No student process can be started any more (the student's code killed its launcher,
+        or left no memory or processes to start one): every test that needs one is an error."""
+        oom = oom_kills() > getattr(self, 'oom_before', 0)
+        message = ('Your code used up the memory of the run (%s MB), so no more of your code can run.' % seconds(self.memory_mb)
+                   if oom else 'Your code stopped the process that starts it, so no more of your code can run.')
+        self.emit({'e': 'fault', 'id': self.current_test, 'kind': 'memory' if oom else 'launcher', 'message': message})
+        raise StudentFault(message)
 
     def stop(self, grace_ms):
         """Stops every student process; returns how the last one ended (exit code, signal)."""
