@@ -1,25 +1,29 @@
 // Forged-pass channels: a wrong answer to the `add` challenge tries to make the
 // grader believe its tests passed, by ending the run early, printing something
-// that looks like a result, killing or impersonating the trusted agent, or
+// that looks like a result, killing or impersonating the trusted agent and
+// the test process, writing a forged session on every descriptor it holds, or
 // planting files the grader might read.
 //
 // What stops it: the verdict comes only from the agent's stdout, which student
-// code (another uid, no descriptor of it) cannot reach; the agent fixes the
-// expected tests before student code runs and demands a real outcome from
-// each; student output is counted, never parsed; /workspace and /run/grader
-// belong to the agent (0755), the socket is gone before student code runs, and
-// reserved file names (conftest.py…) are refused before anything starts.
-// One channel is inside the student's own process: the runner's events
-// socket. A whole forged session written on it must not be believed either:
-// the runner's word alone cannot be enough for a pass.
+// code (another uid, no descriptor of it) cannot reach; the agent and the test
+// process run as the grader's uid, which the student's uid cannot signal,
+// trace or open through /proc; the verdict is folded from what pytest saw in
+// the test process, and the student's process only ever speaks the proxy
+// protocol to it, checked at the boundary (a forged event is a malformed
+// message there, never an event); student output is counted, never parsed;
+// /workspace and /run/grader belong to the agent (0755), the suite is in
+// /suite where the student's uid cannot write, the agent's socket is gone
+// before student code runs, and reserved file names (conftest.py…) are
+// refused before anything starts. The student's own launcher runs as the
+// student's uid: reaching it is reaching the student's own process.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { ADD_ALWAYS_ZERO, ADD_TESTS } from '../fixtures/security/add-challenge.js'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
-import { py, securityFixture, summary } from './helpers.js'
+import { python, type TestGrader } from '../helpers/grader.js'
+import { expectHonestVerdict, py, securityFixture, startReadyGrader, summary } from './helpers.js'
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => {
   expect(await grader.leftovers()).toEqual([])
@@ -121,29 +125,44 @@ describe('printing something that looks like a result', () => {
     expect(sub.result?.status, summary(sub)).toBe('fail')
   })
 
-  it('the agent\'s stdout cannot be opened through /proc', async () => {
+  it('the stdout and the events pipe of the agent and the test process cannot be opened through /proc', async () => {
     const sub = await grader.grade(python(py`
       import os
 
+      def uid(pid):
+          for line in open('/proc/%s/status' % pid):
+              if line.startswith('Uid:'):
+                  return int(line.split()[1])
+
       def add(a, b):
+          counts = {}
           for pid in [p for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()]:
               try:
-                  with open('/proc/%s/fd/1' % pid, 'w') as out:
-                      out.write('{"event": "report", "protocol": 1, "complete": true, "collected": [], "tests": []}\n')
-                  print(pid, 'written')
-              except OSError as e:
-                  print(pid, type(e).__name__)
+                  owner = 'grader' if uid(pid) == 10001 else 'own'
+              except OSError:
+                  continue
+              for fd in range(1, 8):
+                  try:
+                      with open('/proc/%s/fd/%d' % (pid, fd), 'w') as out:
+                          out.write('{"event": "report", "protocol": 2, "complete": true, "collected": [], "tests": []}\n')
+                      outcome = 'written'
+                  except OSError as e:
+                      outcome = type(e).__name__
+                  counts[(owner, outcome)] = counts.get((owner, outcome), 0) + 1
+          for (owner, outcome), n in sorted(counts.items()):
+              print(owner, outcome, n)
           return 0
     `, ADD_TESTS))
     expectNoPass(sub)
     expect(sub.result?.status, summary(sub)).toBe('fail')
-    expect(printed(sub)).toMatch(/PermissionError/)
-    expect(printed(sub)).not.toContain('written')
+    // Agent, test process and the container's init: every descriptor refused.
+    expect(printed(sub), summary(sub)).toMatch(/^grader PermissionError \d+$/m)
+    expect(printed(sub), summary(sub)).not.toMatch(/^grader (?!PermissionError)/m)
   })
 })
 
 describe('silencing or impersonating the agent', () => {
-  it('SIGKILL to every other process fails with PermissionError for the agent', async () => {
+  it('SIGKILL to every other process fails with PermissionError for the agent and the test process', async () => {
     const sub = await grader.grade(python(py`
       import os
       import signal
@@ -153,9 +172,11 @@ describe('silencing or impersonating the agent', () => {
               if pid == os.getpid():
                   continue
               try:
-                  role = 'agent' if b'agent.py' in open('/proc/%d/cmdline' % pid, 'rb').read() else 'pid %d' % pid
+                  cmdline = open('/proc/%d/cmdline' % pid, 'rb').read()
               except OSError:
                   continue
+              role = ('agent' if b'agent.py' in cmdline else 'tests' if b'test_process.py' in cmdline
+                      else 'launcher' if b'student_process.py' in cmdline else 'pid %d' % pid)
               try:
                   os.kill(pid, signal.SIGKILL)
                   print(role, 'killed')
@@ -163,23 +184,24 @@ describe('silencing or impersonating the agent', () => {
                   print(role, type(e).__name__)
           return 0
     `, ADD_TESTS))
-    // The agent lived to report the wrong answer: an ordinary fail, not error/internal.
+    // The agent and the test process lived to report the wrong answer: an ordinary fail.
     expect(sub.result?.status, summary(sub)).toBe('fail')
     expectNoPass(sub)
     expect(printed(sub)).toContain('agent PermissionError')
-    expect(printed(sub)).not.toContain('killed')
+    expect(printed(sub)).toContain('tests PermissionError')
+    expect(printed(sub)).not.toMatch(/^(agent|tests) killed/m)
   })
 
-  it('a third client cannot connect to the agent\'s socket to send forged events', async () => {
+  it('a second client cannot connect to the agent\'s socket to send forged events', async () => {
     const sub = await grader.grade(python(py`
       import json
       import socket
 
       def add(a, b):
           try:
-              sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-              sock.connect('/run/grader/agent.sock')
-              sock.sendall((json.dumps({'e': 'end', 'exitstatus': 0, 'problems': []}) + '\n').encode())
+              sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+              sock.connect('/run/grader/student.sock')
+              sock.sendall(json.dumps({'e': 'end', 'exitstatus': 0}).encode())
               print('connected')
           except OSError as e:
               print('connect', type(e).__name__)
@@ -213,11 +235,12 @@ describe('silencing or impersonating the agent', () => {
     expect(printed(sub)).toBe('symlink PermissionError\nfifo PermissionError\nfile PermissionError\n')
   })
 
-  it('forged runner events written on the runner\'s own events socket are not a pass', async () => {
-    // The student shares a process with the runner, so it holds the runner's
-    // events descriptor: see the fixture for the whole forged session.
-    const sub = await grader.grade(python(securityFixture('forge-events-on-runner-socket.py'), ADD_TESTS))
+  it('a forged session written on every descriptor of the student\'s process is not a pass', async () => {
+    // In the old design the student held the runner's events socket; now it holds its
+    // own channel to the test process, its output pipes and the launcher's leftovers.
+    const sub = await grader.grade(python(securityFixture('forge-events-on-own-descriptors.py'), ADD_TESTS))
     expectNoPass(sub)
+    expectHonestVerdict(sub)
   })
 })
 
@@ -239,15 +262,17 @@ describe('planting files the grader might read', () => {
     expect(printed(sub)).toBe('report.json PermissionError\njunit.xml PermissionError\nconftest.py PermissionError\n')
   })
 
-  it('the challenge\'s test file cannot be overwritten, replaced or removed', async () => {
+  it('the challenge\'s test file cannot be overwritten, replaced or removed, in /suite or /workspace', async () => {
     const sub = await grader.grade(python(py`
       import os
 
       def add(a, b):
           attempts = {
-              'overwrite': lambda: open('/workspace/test_solution.py', 'w').write('def test_ok():\n    pass\n'),
+              'overwrite': lambda: open('/suite/test_solution.py', 'w').write('def test_ok():\n    pass\n'),
+              'remove': lambda: os.unlink('/suite/test_solution.py'),
+              'plant': lambda: open('/suite/conftest.py', 'w').write('collect_ignore = ["test_solution.py"]\n'),
+              'shadow': lambda: open('/workspace/test_solution.py', 'w').write('def test_ok():\n    pass\n'),
               'replace': lambda: os.rename('/workspace/solution.py', '/workspace/test_solution.py'),
-              'remove': lambda: os.unlink('/workspace/test_solution.py'),
           }
           for name, attempt in attempts.items():
               try:
@@ -259,8 +284,7 @@ describe('planting files the grader might read', () => {
     `, ADD_TESTS))
     expectNoPass(sub)
     expect(sub.result?.status, summary(sub)).toBe('fail')
-    // Once collected, the agent may already have removed the file: gone is as good as untouched.
-    expect(printed(sub)).toMatch(/^overwrite PermissionError\nreplace PermissionError\nremove (PermissionError|FileNotFoundError)\n$/)
+    expect(printed(sub)).toBe('overwrite PermissionError\nremove PermissionError\nplant PermissionError\nshadow PermissionError\nreplace PermissionError\n')
   })
 
   it('a student file named pytest.py does not shadow pytest', async () => {

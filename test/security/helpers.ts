@@ -1,12 +1,15 @@
 // Small helpers shared by the security suite: writing hostile Python inline,
-// submitting without waiting, finding a run's container, reading results.
+// starting a grader that is ready to grade, submitting without waiting,
+// finding a run's container, reading results, and the assertions every
+// attack ends with (an honest verdict, no leak, the grader still grading).
 import { readFileSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { expect } from 'vitest'
 import type Docker from 'dockerode'
 import { LABELS } from '../../services/sandbox/container-spec.js'
 import type { Result, Submission, TestResult } from '../../services/shared/contracts/submission-schema.js'
-import type { TestGrader } from '../helpers/grader.js'
+import { startTestGrader, type TestGrader } from '../helpers/grader.js'
 
 /** The `student` uid of the runtime images (see images/python/Dockerfile). */
 export const STUDENT_UID = 10002
@@ -129,4 +132,70 @@ export async function processesOfUid (uid: number): Promise<Array<{ pid: number,
     found.push({ pid: Number(entry), name: /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?', cgroup })
   }
   return found
+}
+
+/**
+ * The verdict of a wrong answer, however hostile: graded to the end (`done`),
+ * never `pass`, never blamed on the grader (`error/internal`).
+ */
+export function expectHonestVerdict (sub: Submission): void {
+  expect(sub.state, summary(sub)).toBe('done')
+  expect(sub.result?.status, summary(sub)).not.toBe('pass')
+  expect(sub.result?.reason, summary(sub)).not.toBe('internal')
+}
+
+/** One test's verdict: it exists, it is not `pass`, and (when given) it is one of `statuses`. */
+export function expectTestNotPassed (sub: Submission, name: string, statuses: Array<TestResult['status']> = ['fail', 'error']): TestResult {
+  const test = testNamed(sub, name)
+  expect(test, `${name} in ${summary(sub)}`).toBeDefined()
+  expect(statuses, `${name}: ${summary(sub)}`).toContain(test!.status)
+  return test!
+}
+
+/** Nothing of `secret` anywhere in what the API answers: verdict, messages, output, test code. */
+export function expectNoLeak (sub: Submission, secret: string): void {
+  const text = JSON.stringify(sub)
+  expect(text.includes(secret), `${secret} leaked into ${summary(sub)}`).toBe(false)
+}
+
+/**
+ * The grader still grades after an attack: an ordinary wrong-for-negatives
+ * answer to the `add` challenge comes out exactly as pytest says, one test
+ * failing and two passing.
+ */
+export async function expectStillGrades (grader: TestGrader, body: unknown): Promise<void> {
+  const sub = await grader.grade(body)
+  expect(sub.result?.status, summary(sub)).toBe('fail')
+  expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['pass', 'fail', 'pass'])
+}
+
+/** Grades every body at once (the worker runs as many as its host allows) and returns them in order. */
+export async function gradeAll (grader: TestGrader, bodies: unknown[]): Promise<Submission[]> {
+  return await Promise.all(bodies.map(async body => await grader.grade(body)))
+}
+
+/** A short random marker: a "hidden" value of a test module, to look for in what the API answers. */
+export function hiddenMarker (): string {
+  return `hidden-${Math.random().toString(36).slice(2, 10)}${Math.random().toString(36).slice(2, 10)}`
+}
+
+/**
+ * A test grader that can grade: started, then waited on until `/readyz` says
+ * a worker has a usable host. A new host counts as unhealthy until its first
+ * good probe, and right after a heavy neighbour (a CPU spin, a fork bomb)
+ * that probe can be slow; grading before then answers 503.
+ */
+export async function startReadyGrader (env: Record<string, string> = {}): Promise<TestGrader> {
+  const grader = await startTestGrader(env)
+  try {
+    await until('the test grader to be ready', async () => {
+      const res = await grader.request('/readyz', { key: null })
+      await res.body?.cancel()
+      return res.status === 200 ? true : undefined
+    }, 30_000)
+  } catch (err) {
+    await grader.close()
+    throw err
+  }
+  return grader
 }

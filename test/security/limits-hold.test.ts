@@ -1,21 +1,26 @@
 // Limits hold: student code tries to exhaust what the container is given, or
 // to starve the machine it shares with other gradings: processes (fork bomb),
-// memory, CPU, wall time, output (from Python, from stderr, from a child
-// process), disk space and inodes in /tmp.
+// memory, CPU, wall time, output (from Python, from stderr, from a C-level
+// os.write(1, …), from a child process, from a thread that goes on printing
+// after the call returned), disk space and inodes in /tmp. And the smallest
+// limits a request may ask for must still fit the grader itself: an honest
+// solution graded at the minimum memory is never blamed for the harness.
 //
 // What stops it: the pids cgroup limit, memory = memory+swap (the OOM killer,
 // no swap), the CFS CPU quota, the worker's wall-clock deadline (a SIGKILL
 // through the Docker API), the agent's output budget over its socket, and a
 // size-limited tmpfs charged to the memory cgroup. Each run must end, in
 // bounded time, as `error` with the reason (and a message) naming the limit,
-// and neighbouring gradings must keep running meanwhile.
+// and neighbouring gradings must keep running meanwhile. The student's
+// output reaches the test process through pipes it reads (and counts) while
+// a call runs and before each test ends.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ADD_CORRECT, ADD_TESTS } from '../fixtures/security/add-challenge.js'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
-import { fetchSubmission, py, submit, summary, untilContainerRunning, untilDone } from './helpers.js'
+import { python, type TestGrader } from '../helpers/grader.js'
+import { fetchSubmission, py, startReadyGrader, submit, summary, untilContainerRunning, untilDone } from './helpers.js'
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => {
   expect(await grader.leftovers()).toEqual([])
@@ -95,6 +100,42 @@ describe('output', () => {
     expect(sub.result, summary(sub)).toMatchObject({ status: 'error', reason: 'output' })
   })
 
+  it('a flood written with os.write(1, …), below Python\'s sys.stdout, ends with error/output', async () => {
+    const sub = await grader.grade(python(py`
+      import os
+
+      def add(a, b):
+          while True:
+              os.write(1, b'x' * 65536)
+    `, ADD_TESTS, { limits: { timeoutMs: 5000 } }))
+    expect(sub.result, summary(sub)).toMatchObject({ status: 'error', reason: 'output' })
+  })
+
+  it('a flood from os.system(\'yes\') ends with error/output', async () => {
+    const sub = await grader.grade(python(py`
+      import os
+
+      def add(a, b):
+          os.system('yes')
+    `, ADD_TESTS, { limits: { timeoutMs: 5000 } }))
+    expect(sub.result, summary(sub)).toMatchObject({ status: 'error', reason: 'output' })
+  })
+
+  it('a thread that goes on printing after the call returned ends with error/output', async () => {
+    const sub = await grader.grade(python(py`
+      import threading
+
+      def flood():
+          while True:
+              print('x' * 1000)
+
+      def add(a, b):
+          threading.Thread(target=flood, daemon=True).start()
+          return a + b
+    `, ADD_TESTS, { limits: { timeoutMs: 5000 } }))
+    expect(sub.result, summary(sub)).toMatchObject({ status: 'error', reason: 'output' })
+  })
+
   it('a flood from a child process (yes) ends with error/output', async () => {
     const sub = await grader.grade(python(py`
       import subprocess
@@ -136,9 +177,17 @@ describe('/tmp', () => {
   })
 })
 
+describe('the smallest limits a request may ask for', () => {
+  it('a correct solution graded with the minimum memory passes: the harness fits in it', async () => {
+    const sub = await grader.grade(python(ADD_CORRECT, ADD_TESTS, { limits: { memoryMb: 32 } }))
+    expect(sub.result?.status, summary(sub)).toBe('pass')
+  })
+})
+
 describe('the host stays responsive', () => {
   it('a correct solution is graded while a CPU spin runs next to it', async () => {
-    const attackId = await submit(grader, python(CPU_SPIN, ADD_TESTS, { limits: { timeoutMs: 5000 } }))
+    // Each test of the spin stops at its 5 s deadline: the run holds its slot well past the honest one.
+    const attackId = await submit(grader, python(CPU_SPIN, ADD_TESTS, { limits: { timeoutMs: 10_000 } }))
     await untilContainerRunning(grader, attackId)
 
     const honest = await grader.grade(python(ADD_CORRECT, ADD_TESTS))

@@ -11,11 +11,11 @@ import type Docker from 'dockerode'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { ADD_CORRECT, ONE_ADD_TEST } from '../fixtures/security/add-challenge.js'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
-import { engineOf, py, submit, summary, testNamed, untilContainerRunning, untilDone } from './helpers.js'
+import { python, type TestGrader } from '../helpers/grader.js'
+import { engineOf, py, startReadyGrader, submit, summary, testNamed, untilContainerRunning, untilDone } from './helpers.js'
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => {
   expect(await grader.leftovers()).toEqual([])
@@ -86,6 +86,9 @@ describe('a grading container, as the processes inside see themselves', () => {
               if line.startswith(name + ':'):
                   return line.split(':', 1)[1].strip()
 
+      def ids():
+          return (os.getuid(), os.geteuid(), os.getgid())
+
       def agent_pid():
           for pid in [p for p in os.listdir('/proc') if p.isdigit()]:
               try:
@@ -95,13 +98,18 @@ describe('a grading container, as the processes inside see themselves', () => {
                   pass
     `, py`
       import os
-      from solution import agent_pid, status
+      from solution import agent_pid, ids, status
 
       CAPABILITY_SETS = ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')
 
 
       def test_student_runs_as_the_student_uid():
-          assert (os.getuid(), os.geteuid(), os.getgid()) == (10002, 10002, 10002)
+          assert ids() == (10002, 10002, 10002)
+
+
+      def test_tests_run_as_the_grader_uid():
+          # This line runs in the test process, not in the student's.
+          assert (os.getuid(), os.geteuid(), os.getgid()) == (10001, 10001, 10001)
 
 
       def test_student_holds_no_capability():
@@ -126,6 +134,7 @@ describe('a grading container, as the processes inside see themselves', () => {
 
   it.each([
     ['student code runs as the student uid', 'test_student_runs_as_the_student_uid'],
+    ['the tests themselves run as the grader uid, in a process of their own', 'test_tests_run_as_the_grader_uid'],
     ['student code holds no capability (CapEff, CapBnd… all zero)', 'test_student_holds_no_capability'],
     ['student code has NoNewPrivs 1', 'test_student_cannot_gain_privileges'],
     ['student code is under a seccomp filter (Seccomp 2)', 'test_student_is_under_a_seccomp_filter'],

@@ -16,11 +16,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { LABELS } from '../../services/sandbox/container-spec.js'
 import { ADD_CORRECT, ADD_TESTS } from '../fixtures/security/add-challenge.js'
-import { python, startTestGrader, TEST_KEY, type TestGrader } from '../helpers/grader.js'
-import { engineOf, py, summary } from './helpers.js'
+import { python, TEST_KEY, type TestGrader } from '../helpers/grader.js'
+import { engineOf, py, startReadyGrader, summary } from './helpers.js'
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => {
   expect(await grader.leftovers()).toEqual([])

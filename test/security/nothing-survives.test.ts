@@ -16,25 +16,26 @@ import { buildContainerSpec, LABELS } from '../../services/sandbox/container-spe
 import { LEFTOVER_AGE_MS, reapLeftovers } from '../../services/sandbox/reaper.js'
 import { resolveLimits } from '../../services/shared/config/limits.js'
 import { ADD_TESTS, ONE_ADD_TEST } from '../fixtures/security/add-challenge.js'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
+import { python, type TestGrader } from '../helpers/grader.js'
 import {
-  engineOf, processesOfUid, py, pythonImageOf, STUDENT_UID, submit, summary, until, untilContainerRunning, untilDone,
+  engineOf, processesOfUid, py, pythonImageOf, startReadyGrader, STUDENT_UID, submit, summary, until, untilContainerRunning, untilDone,
 } from './helpers.js'
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => {
   expect(await grader.leftovers()).toEqual([])
 })
 
 /**
- * What the engine holds. Containers of other graders' live runs (a concurrent
- * test run on the same engine) are left out: they come and go on their own.
+ * What the engine holds for this grader. Containers others run on the same
+ * engine meanwhile (another grader's live runs, a conformance recording, an
+ * image self-test) come and go on their own and are left out.
  */
 async function engineState (docker: Docker, workerId: string) {
   const containers = await docker.listContainers({ all: true })
-  const ours = containers.filter(c => c.Labels[LABELS.managed] !== 'true' || c.Labels[LABELS.worker] === workerId)
+  const ours = containers.filter(c => c.Labels[LABELS.worker] === workerId)
   return {
     containers: ours.map(c => c.Id).sort(),
     volumes: ((await docker.listVolumes()).Volumes ?? []).length,
@@ -43,15 +44,16 @@ async function engineState (docker: Docker, workerId: string) {
 }
 
 /**
- * Student processes on this machine that are not inside a live container of
- * another grader: for this run's container (removed by now), that is any.
+ * Student processes on this machine that are not inside a running container:
+ * this run's container is removed by now, so a process of it still alive is
+ * a stray; containers others run on the same engine meanwhile (another
+ * grader, a conformance recording, an image self-test) come and go on their
+ * own and may hold processes of the same uid.
  */
-async function strayStudentProcesses (docker: Docker, workerId: string) {
-  const others = (await docker.listContainers({ filters: JSON.stringify({ label: [`${LABELS.managed}=true`] }) }))
-    .filter(c => c.Labels[LABELS.worker] !== workerId)
-    .map(c => c.Id)
+async function strayStudentProcesses (docker: Docker) {
+  const running = (await docker.listContainers()).map(c => c.Id)
   const found = await processesOfUid(STUDENT_UID)
-  return found.filter(p => !others.some(id => p.cgroup.includes(id)))
+  return found.filter(p => !running.some(id => p.cgroup.includes(id)))
 }
 
 const ATTACKS: Array<[string, string]> = [
@@ -105,7 +107,7 @@ describe('processes started by student code', () => {
     const sub = await grader.grade(python(program, ADD_TESTS, { limits: { timeoutMs: 3000 } }))
     expect(sub.state, summary(sub)).toBe('done')
 
-    expect(await strayStudentProcesses(docker, grader.config.workerId)).toEqual([])
+    expect(await strayStudentProcesses(docker)).toEqual([])
     expect(await engineState(docker, grader.config.workerId)).toEqual(before)
   })
 })

@@ -5,14 +5,14 @@
 // deploy/seccomp/grader-strict.json), on top of dropped capabilities.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ADD_CORRECT, ADD_TESTS } from '../fixtures/python/add.js'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
-import { py, summary } from './helpers.js'
+import { python, type TestGrader } from '../helpers/grader.js'
+import { py, startReadyGrader, summary } from './helpers.js'
 
 // x86_64 syscall numbers; personality(0xffffffff) only queries, which Docker's default profile allows.
 const SYSCALLS = { ptrace: 101, personality: 135, unshare: 272, keyctl: 250, bpf: 321, userfaultfd: 323, io_uring_setup: 425 }
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader({ GRADER_SECCOMP: 'strict' }) })
+beforeAll(async () => { grader = await startReadyGrader({ GRADER_SECCOMP: 'strict' }) })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => { expect(await grader.leftovers()).toEqual([]) })
 

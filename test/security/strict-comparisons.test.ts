@@ -1,11 +1,14 @@
 // Attack: return a value that lies about equality (an int subclass, an object
-// whose __eq__ is always true) so that `assert add(2, 3) == 5` passes.
+// whose __eq__ is always true; in the split mode that object stays in the
+// student's process and the tests get a handle whose == is forwarded to it)
+// so that `assert add(2, 3) == 5` passes.
 // Layer: strict comparison mode (options.strictComparisons): the agent rewrites
 // each assert against a literal so the value must have exactly the literal's
-// builtin type before the comparison runs.
+// builtin type before the comparison runs; a handle never is. Without it, ==
+// is the value's to define, as under plain pytest (documented in the README).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
-import { py, summary } from './helpers.js'
+import { python, type TestGrader } from '../helpers/grader.js'
+import { py, startReadyGrader, summary } from './helpers.js'
 
 const TESTS = py`
   from solution import add, pair
@@ -68,7 +71,7 @@ const HONEST = py`
 const strict = { options: { strictComparisons: true } }
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => { expect(await grader.leftovers()).toEqual([]) })
 
@@ -101,18 +104,38 @@ describe('strict comparison mode', () => {
     expect(sub.result?.tests[0]?.test_code).toBe('def test_adds():\n    assert add(2, 3) == 5')
   })
 
-  it('replacing the strict helper at run time is tampering', async () => {
+  it('replacing the strict helper from the student\'s process changes nothing: the wrong answers fail', async () => {
+    // The helper lives in the test process; the student's builtins are its own.
     const sub = await grader.grade(python(py`
       import builtins
       builtins.__grader_exact__ = lambda value, expected: expected
 
+      class Yes:
+          __eq__ = lambda self, other: True
+
       def add(a, b):
-          return 0
+          return Yes()
 
       def pair(a, b):
-          return None
+          return Yes()
     `, TESTS, strict))
-    expect(sub.result?.status, summary(sub)).toBe('error')
-    expect(sub.result?.message).toMatch(/tampered/)
+    expect(sub.result?.status, summary(sub)).toBe('fail')
+    expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['fail', 'fail', 'fail'])
+  })
+
+  it('without strict mode, a handle whose __eq__ is a lambda saying yes passes, as under plain pytest', async () => {
+    // README: the default mode forwards == to the student's __eq__, as one process would.
+    const sub = await grader.grade(python(py`
+      class X:
+          __eq__ = lambda self, other: True
+          __ne__ = lambda self, other: True
+
+      def add(a, b):
+          return X()
+
+      def pair(a, b):
+          return X()
+    `, TESTS))
+    expect(sub.result?.status, summary(sub)).toBe('pass')
   })
 })

@@ -1,20 +1,25 @@
 // Strict outcomes: a wrong answer tries to keep its failing tests out of the
-// verdict instead of passing them: by skipping or xfailing them at run time,
-// or by making pytest collect fewer tests than the suite defines.
+// verdict instead of passing them: by skipping or xfailing them at run time
+// (pytest.skip / pytest.xfail raised from its own code), or by making pytest
+// collect fewer tests than the suite defines (patching the collector,
+// deleting test functions, registering a deselecting plugin).
 //
-// What stops it: the agent reads the suite statically before any student code
-// runs and expects exactly those tests. A test that did not report exactly
-// once with a real outcome is an error; a skip or xfail the author did not
-// declare in the test file is an error; an author-declared xfail that passes
-// is a fail. Only author-declared skips are left out of the verdict.
+// What stops it: pytest runs in the test process, where the student's code
+// never runs. pytest's outcome exceptions raised in the student's process
+// arrive as ordinary exceptions (a mirror of an Exception, never pytest's own
+// Skipped or XFailed), so they fail the test; collection is pytest's own, on
+// files the student cannot touch; every collected test must report a setup,
+// a call and a teardown, or it is an error. Only skips and xfails the author
+// declared are left out of the verdict, and an author-declared xfail that
+// passes counts as pytest counts it (a pass, unless the author made it strict).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { ADD_ALWAYS_ZERO, ADD_CORRECT, ADD_TEST_IDS, ADD_TESTS, ADD_WRONG_FOR_NEGATIVES } from '../fixtures/security/add-challenge.js'
-import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
-import { py, summary, testNamed } from './helpers.js'
+import { python, type TestGrader } from '../helpers/grader.js'
+import { py, startReadyGrader, summary, testNamed } from './helpers.js'
 
 let grader: TestGrader
-beforeAll(async () => { grader = await startTestGrader() })
+beforeAll(async () => { grader = await startReadyGrader() })
 afterAll(async () => { await grader?.close() })
 afterEach(async () => {
   expect(await grader.leftovers()).toEqual([])
@@ -28,7 +33,7 @@ function expectAllTestsAccountedForAndNoPass (sub: Submission): void {
 }
 
 describe('run-time skips and expected failures', () => {
-  it('pytest.skip() inside the tested function makes that test an error, not a skip', async () => {
+  it('pytest.skip() inside the tested function fails that test: never a skip', async () => {
     const sub = await grader.grade(python(py`
       import pytest
 
@@ -36,11 +41,11 @@ describe('run-time skips and expected failures', () => {
           pytest.skip('not today')
     `, ADD_TESTS))
     expectAllTestsAccountedForAndNoPass(sub)
-    expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['error', 'error', 'error'])
+    expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['fail', 'fail', 'fail'])
     expect(sub.result?.tests[0]?.message).toMatch(/skip/i)
   })
 
-  it('pytest.xfail() inside the tested function makes that test an error', async () => {
+  it('pytest.xfail() inside the tested function fails that test: never an expected failure', async () => {
     const sub = await grader.grade(python(py`
       import pytest
 
@@ -48,7 +53,8 @@ describe('run-time skips and expected failures', () => {
           pytest.xfail('expected to fail, honestly')
     `, ADD_TESTS))
     expectAllTestsAccountedForAndNoPass(sub)
-    expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['error', 'error', 'error'])
+    expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['fail', 'fail', 'fail'])
+    expect(sub.result?.tests[0]?.message).toMatch(/xfail/i)
   })
 
   const WITH_XFAIL = py`
@@ -65,14 +71,24 @@ describe('run-time skips and expected failures', () => {
         assert add(2, 2) == 5
   `
 
-  it('an author-declared xfail test that passes (xpass) is a fail', async () => {
+  it('an author-declared xfail test that passes (xpass) counts as pytest counts it: a pass', async () => {
+    // pytest's own outcome for a non-strict xfail that passes; a strict one fails (below).
     const sub = await grader.grade(python(py`
       def add(a, b):
           return 5 if (a, b) == (2, 2) else a + b
     `, WITH_XFAIL))
+    expect(sub.result?.status, summary(sub)).toBe('pass')
+    expect(testNamed(sub, 'test_is_not_five')?.status, summary(sub)).toBe('pass')
+    expect(testNamed(sub, 'test_adds')?.status).toBe('pass')
+  })
+
+  it('an author-declared strict xfail test that passes (xpass) is a fail', async () => {
+    const sub = await grader.grade(python(py`
+      def add(a, b):
+          return 5 if (a, b) == (2, 2) else a + b
+    `, WITH_XFAIL.replace("reason='the author expects add to be honest here'", "reason='the author expects add to be honest here', strict=True")))
     expect(sub.result?.status, summary(sub)).toBe('fail')
     expect(testNamed(sub, 'test_is_not_five')?.status, summary(sub)).toBe('fail')
-    expect(testNamed(sub, 'test_adds')?.status).toBe('pass')
   })
 
   it('an author-declared xfail test that fails as expected is left out of the verdict', async () => {
@@ -153,22 +169,30 @@ describe('collecting fewer tests than the suite defines', () => {
   })
 
   it('a plugin registered at import that deselects every test is not a pass', async () => {
+    // It looks for pytest's config up the stack and through gc: neither holds it in the
+    // student's process, so the plugin is never registered anywhere that matters.
     const sub = await grader.grade(python(py`
+      import gc
       import sys
 
       class Deselect:
           def pytest_collection_modifyitems(self, items):
               items.clear()
 
+      configs = [o for o in gc.get_objects() if type(o).__name__ == 'Config' and hasattr(o, 'pluginmanager')]
       frame = sys._getframe()
-      while frame is not None and not hasattr(frame.f_locals.get('self'), 'config'):
+      while frame is not None:
+          if hasattr(frame.f_locals.get('self'), 'config'):
+              configs.append(frame.f_locals['self'].config)
           frame = frame.f_back
-      frame.f_locals['self'].config.pluginmanager.register(Deselect())
+      for config in configs:
+          config.pluginmanager.register(Deselect())
 
       def add(a, b):
           return 0
     `, ADD_TESTS))
     expectAllTestsAccountedForAndNoPass(sub)
+    expect(sub.result?.tests.map(t => t.status), summary(sub)).toEqual(['fail', 'fail', 'fail'])
   })
 })
 
@@ -195,6 +219,11 @@ describe('suites that decide nothing, or decide per case', () => {
           assert add(a, b) == total
     `))
     expect(sub.result?.status, summary(sub)).toBe('fail')
-    expect(testNamed(sub, 'test_adds')?.status).toBe('fail')
+    // pytest's own ids, one result per case.
+    expect(sub.result?.tests.map(t => [t.name, t.status]), summary(sub)).toEqual([
+      ['test_solution.py::test_adds[1-2-3]', 'pass'],
+      ['test_solution.py::test_adds[-1--2--3]', 'fail'],
+      ['test_solution.py::test_adds[0-0-0]', 'pass'],
+    ])
   })
 })
