@@ -267,6 +267,7 @@ class Client:
         self.codec = Codec(self.foreign, self.local)
         self.current_test = None
         self.deadline = None
+        self.pipes_quiet = False
         self.kept = {}
         self.outside = bytearray()
 
@@ -416,8 +417,10 @@ class Client:
                 if timeout <= 0:
                     self.fault('timeout')
             readable, writable, _ = select.select(list(self.pipes) + ([] if write else fds), fds if write else [], [], timeout)
+            self.pipes_quiet = True
             for fd in readable:
                 if fd in self.pipes:
+                    self.pipes_quiet = False
                     self.pump(fd)
             if (writable if write else [fd for fd in readable if fd in fds]):
                 return
@@ -442,7 +445,10 @@ class Client:
             except ProtocolError as err:
                 self.fault('protocol', str(err))
             if message is not None:
-                self.pump_all()
+                # Output the student printed before this message was in its pipes before the
+                # message was sent: a select that saw the message and no output saw all of it.
+                if not self.pipes_quiet:
+                    self.pump_all()
                 return message
             self.wait([self.chan])
             try:
