@@ -1,0 +1,6 @@
+import re
+
+
+def abbreviate(words):
+    regex = "[A-Z]+['a-z]*|['a-z]+"
+    return ''.join(word[1].upper() for word in re.findall(regex, words))
