@@ -7,7 +7,7 @@
 // same image (expected.json, recorded by scripts/conformance/record-python.mjs):
 // the overall status, the set of test ids and each test's outcome. All
 // disagreements are collected and shown as one table before the test fails.
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
@@ -101,6 +101,15 @@ function table (rows: Mismatch[]): string {
 }
 
 const expected = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8')) as Expected
+
+/** `{ options }` from an exercise's grading.json, which must also say why; nothing for the rest. */
+function gradingOptions (slug: string): { options?: Record<string, unknown> } {
+  const file = join(CORPUS, 'exercises', slug, 'grading.json')
+  if (!existsSync(file)) return {}
+  const grading = JSON.parse(readFileSync(file, 'utf8')) as { options: Record<string, unknown>, why: string }
+  if (typeof grading.why !== 'string' || grading.why.length < 20) throw new Error(`${file} must say why it needs options`)
+  return { options: grading.options }
+}
 const read = (...parts: string[]) => readFileSync(join(CORPUS, 'exercises', ...parts), 'utf8')
 
 let grader: TestGrader
@@ -128,12 +137,19 @@ describe('the Python conformance corpus', () => {
           language: 'python',
           files: { [exercise.solution]: read(slug, variant, exercise.solution) },
           tests,
+          // An exercise whose suite cannot run across the process split says so, and why (grading.json).
+          ...gradingOptions(slug),
           // Verdicts are what is compared, not speed: a generous limit keeps a busy
           // machine (several gradings at once) from turning a slow run into a timeout.
           limits: { timeoutMs: 30_000 },
           metadata: { conformance: `${slug}/${variant}` },
         })
         const found = compare(slug, variant, exercise.variants[variant]!, sub)
+        // The agreement is claimed for the default split mode, except where grading.json says otherwise.
+        const isolation = gradingOptions(slug).options?.isolation ?? 'split'
+        if (sub.result?.isolation !== isolation) {
+          found.push({ exercise: slug, variant, test: '(isolation)', expected: String(isolation), got: String(sub.result?.isolation) })
+        }
         mismatches.push(...found)
         if (found.length === 0) agreeing.push(`${slug}/${variant}`)
       }))
