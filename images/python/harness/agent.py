@@ -60,7 +60,9 @@ def finish(report):
     try:
         schema.check('report', report)
     except schema.Invalid as err:
-        report = {'event': 'report', 'protocol': schema.VERSION, 'fault': 'the agent built a report out of protocol: %s' % err}
+        # Everything in a report past intake came from the run: the student's, never a fault to retry.
+        report = {'event': 'report', 'protocol': schema.VERSION,
+                  'stopped': 'The test run produced a report the grader cannot accept (%s).' % str(err)[:200]}
     emit(report)
     sys.exit(0)
 
@@ -92,19 +94,22 @@ def limit_reached():
 
 def start_test_process():
     control, child_control = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    events_r, events_w = os.pipe()
+    # A socket, not a pipe: /proc/<pid>/fd/N of a socket cannot be opened again, so even code
+    # running as this uid by mistake could not write events through the file system.
+    events, child_events = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     os.makedirs(TEST_TMP, mode=0o700, exist_ok=True)
+    # The descriptors go by environment, which other uids cannot read (/proc/<pid>/cmdline they can).
     env = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': TEST_TMP, 'TMPDIR': TEST_TMP, 'LANG': 'C.UTF-8',
-           'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONIOENCODING': 'utf-8'}
-
+           'PYTHONDONTWRITEBYTECODE': '1', 'PYTHONIOENCODING': 'utf-8',
+           'GRADER_FDS': '%d,%d' % (child_control.fileno(), child_events.fileno())}
     proc = subprocess.Popen(
-        [sys.executable, '-I', os.path.join(HARNESS, 'test_process.py'), str(child_control.fileno()), str(events_w)],
+        [sys.executable, '-I', '-B', os.path.join(HARNESS, 'test_process.py')],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        pass_fds=(child_control.fileno(), events_w), env=env, cwd='/',
+        pass_fds=(child_control.fileno(), child_events.fileno()), env=env, cwd='/',
     )
     child_control.close()
-    os.close(events_w)
-    return proc, control, events_r
+    child_events.close()
+    return proc, control, events.detach()
 
 
 class Stream:
@@ -186,7 +191,10 @@ def follow(run, sources, tests_proc, isolation):
                     emit({'event': 'collected', 'tests': event['ids']})
                 if event['e'] == 'start':
                     emit({'event': 'test', 'id': event['id']})
-                finished = run.on_event(event)
+                try:
+                    finished = run.on_event(event)
+                except judge.OutOfTurn as err:
+                    return dict(stopped='The test run reported out of turn (%s), so it was stopped.' % err)
                 if finished is not None:
                     emit({'event': 'result', 'test': run.outcome(finished)})
     if run.ended is None and tests_proc is not None:
@@ -216,7 +224,7 @@ def main():
     config = {
         'mode': isolation, 'files': sorted(job['files']), 'hasConftest': settings['hasConftest'],
         'testTimeoutMs': job['testTimeoutMs'], 'outputBytes': job['outputBytes'], 'memoryMb': job['memoryMb'],
-        'strict': job['strict'],
+        'strict': job['strict'], 'originals': settings['originals'],
     }
     run = judge.Run()
     if isolation == 'split':

@@ -29,6 +29,7 @@ value is a JSON list whose first item names its kind:
   ["k", id, info]          an object of the test process (from it)
   ["kr", id]               a test object, named back by the student process
   ["ref", n]               the n-th container of the request (mutation sync)
+  ["path", text, kind]     a pathlib path (PosixPath or PurePosixPath)
   ["x", {...}]             an exception
 
 Plain JSON scalars (null, true/false, numbers, strings) stand for themselves.
@@ -40,6 +41,7 @@ import decimal
 import fractions
 import json
 import math
+import pathlib
 import re
 import struct
 
@@ -60,6 +62,12 @@ BIG_INT_BITS = 3000
 _HEX = re.compile(r'-?[0-9a-f]{1,%d}' % (MAX_FRAME_BYTES,))
 
 SCALARS = (type(None), bool, int, float, str)
+# Paths cross as paths: a handle to one would let the student's code call its methods
+# (write_text, open…) in the test process, as the tests' uid.
+PATH_TYPES = {pathlib.PosixPath: 'posix', pathlib.PurePosixPath: 'pure'}
+# Most containers one message may hold, counted on the raw text before it is parsed:
+# rebuilding a million tiny lists would cost the receiving process far more than the frame.
+MAX_CONTAINERS = 200_000
 TIME_TYPES = (datetime.date, datetime.datetime, datetime.time, datetime.timedelta, decimal.Decimal, fractions.Fraction)
 
 
@@ -116,6 +124,10 @@ class FrameReader:
 
 
 def parse(payload):
+    # Every encoded container starts with `["tag"`, and a quote inside a JSON string is always
+    # escaped, so this count is exact, and costs one pass over bytes.
+    if payload.count(b'["') > MAX_CONTAINERS:
+        raise ProtocolError('a message of more than %d values' % MAX_CONTAINERS)
     try:
         message = json.loads(payload)
     except (ValueError, RecursionError, MemoryError) as err:
@@ -299,6 +311,8 @@ class Codec:
             return ['b', b64(value)]
         if t is complex:
             return ['c', value.real, value.imag]
+        if t in PATH_TYPES:
+            return ['path', str(value), PATH_TYPES[t]]
         if t in TIME_TYPES:
             encoded = encode_time(value)
             if encoded is not None:
@@ -379,6 +393,10 @@ class Codec:
             if refs is not None:
                 refs.append(out)
             return out
+        if tag == 'path':
+            if len(items) != 2 or type(items[0]) is not str or len(items[0]) > 4096 or items[1] not in ('posix', 'pure') or '\0' in items[0]:
+                raise ProtocolError('a malformed path')
+            return pathlib.PosixPath(items[0]) if items[1] == 'posix' else pathlib.PurePosixPath(items[0])
         if tag == 'i':
             if len(items) != 1 or type(items[0]) is not str or not _HEX.fullmatch(items[0]):
                 raise ProtocolError('a malformed big int')

@@ -91,6 +91,11 @@ def syntax_message(path, err, whose):
     return '%s has a syntax error on %s: %s%s' % (whose % show(path), where, str(err.msg)[:300], pointer)
 
 
+# Address space a compile may use: a 1 MB file can need hundreds of MB to compile, which
+# must end as that file's problem, not as this process killed by the OOM killer.
+COMPILE_MEMORY_BYTES = 192 * 1024 * 1024
+
+
 def compile_problem(path, source):
     """Why `source` does not compile, or None. Anything compile() can raise is the file's problem."""
     try:
@@ -104,10 +109,52 @@ def compile_problem(path, source):
         return ValueError(str(err)[:300])
 
 
-def check_syntax(files, tests):
+def compile_problem_bounded(path, source, memory_bytes=COMPILE_MEMORY_BYTES):
+    """compile_problem in a child process with bounded memory: a file too big to compile is a
+    syntax verdict, and this process stays well. Returns (kind, message) or None."""
+    import resource
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+            err = compile_problem(path, source)
+            if isinstance(err, SyntaxError):
+                out = {'kind': 'syntax', 'msg': str(err.msg)[:300], 'lineno': err.lineno, 'offset': err.offset, 'text': (err.text or '')[:300]}
+            elif err is not None:
+                out = {'kind': 'other', 'message': str(err)[:300]}
+            else:
+                out = None
+            os.write(write, json.dumps(out).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    chunks = []
+    while True:
+        data = os.read(read, 65536)
+        if not data:
+            break
+        chunks.append(data)
+    os.close(read)
+    os.waitpid(pid, 0)
+    try:
+        out = json.loads(b''.join(chunks))
+    except ValueError:
+        return ValueError('it is too large to compile')
+    if out is None:
+        return None
+    if out['kind'] == 'syntax':
+        err = SyntaxError(out['msg'])
+        err.lineno, err.offset, err.text = out['lineno'], out['offset'], out['text']
+        return err
+    return ValueError(out['message'])
+
+
+def check_syntax(files, tests, memory_bytes=COMPILE_MEMORY_BYTES):
     for path, source in files.items():
         if path.endswith('.py'):
-            err = compile_problem(path, source)
+            err = compile_problem_bounded(path, source, memory_bytes)
             if isinstance(err, SyntaxError):
                 raise StudentProblem('syntax', syntax_message(path, err, 'Your file %s'))
             if err is not None:
@@ -127,13 +174,19 @@ def take(job):
         safe_parts(path)
     for path, content in tests.items():
         encodable(path, content, 'The test file')
-    check_syntax(files, tests)
+    # Half the run's memory, at least enough for the interpreter itself to start compiling.
+    check_syntax(files, tests, min(512, max(128, int(job['memoryMb'] / 2))) * 1024 * 1024)
     written = dict(tests)
     if job['strict']:
         for path in written:
             if is_test_file(path):
                 written[path] = grader_strict.rewrite(written[path])
     in_process = job['isolation'] == 'in-process'
+    if not in_process:
+        # The suite's folder must be the test process's alone, whatever the image or runtime made it.
+        os.chmod(SUITE, 0o700)
+        if os.stat(SUITE).st_mode & 0o077:
+            raise BadJob('%s is open to other users' % SUITE)
     try:
         # Split mode: the suite goes where only the grader's uid can read it.
         write_tree(WORKSPACE if in_process else SUITE, written)
@@ -142,4 +195,8 @@ def take(job):
         raise StudentProblem('runtime', 'Your file %s has the name of a file of the challenge.' % show(err.filename or '')) from None
     except OSError as err:
         raise BadJob('cannot write the files: %s' % err) from None
-    return {'hasConftest': any(p.rsplit('/', 1)[-1] == 'conftest.py' for p in tests)}
+    return {
+        'hasConftest': any(p.rsplit('/', 1)[-1] == 'conftest.py' for p in tests),
+        # The author's text of rewritten files: what a student is shown as a test's code.
+        'originals': {p: tests[p] for p in tests if written[p] != tests[p]},
+    }

@@ -8,6 +8,17 @@ pytest then saw), `skip` (skipped or xfailed, which do not count).
 """
 
 KEEP_OUTPUT = 4096
+# Longest message kept per test (the protocol allows more; the worker cuts further).
+MESSAGE_LIMIT = 4000
+
+
+class OutOfTurn(ValueError):
+    """Events that no honest pytest run sends: a second report of one phase, a report of a test
+    that is not running. In split mode that means a fault of ours; in-process, the student's forgery."""
+
+
+def cut(text):
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + ' …[cut]'
 # A fault of the student's process, as the reason the run names when it stopped every test.
 FAULT_REASONS = {'timeout': 'timeout', 'memory': 'memory'}
 
@@ -39,8 +50,12 @@ class Run:
         elif kind == 'start':
             self.current = ev['id']
         elif kind == 'report':
+            if ev['id'] != self.current:
+                raise OutOfTurn('a report of %s while %s was running' % (ev['id'][:200], str(self.current)[:200]))
             phases = self.reports.setdefault(ev['id'], {})
-            phases.setdefault(ev['when'], ev)
+            if ev['when'] in phases:
+                raise OutOfTurn('a second %s report of %s' % (ev['when'], ev['id'][:200]))
+            phases[ev['when']] = ev
         elif kind == 'fault':
             if ev['id'] is None:
                 self.fault_outside = ev
@@ -70,7 +85,7 @@ class Run:
         status, message = judge(self.reports.get(test_id, {}), fault, finished=test_id in self.finished)
         base['status'] = status
         if message:
-            base['message'] = message
+            base['message'] = cut(message)
         if fault is not None:
             base['reason'] = FAULT_REASONS.get(fault['kind'], 'runtime')
         return base

@@ -18,16 +18,21 @@ fresh student process is started on next use.
 """
 import builtins
 import codecs
+import collections
+import functools
 import importlib.abc
 import importlib.machinery
+import io
 import json
 import os
+import random
 import select
 import signal
 import socket
 import sys
 import time
 import types
+import unittest.mock
 
 import channel
 from channel import Codec, FrameReader, ProtocolError, capped, check_message, frame
@@ -93,6 +98,60 @@ class StudentFault(BaseException):
     A BaseException, so `except Exception` and `pytest.raises(Exception)` in a
     test do not swallow it; the test is reported as an error in any case.
     """
+
+
+# ---------------------------------------------------------------- what the tests share
+# Objects of the tests handed to the student's code run in this process, as this uid, when
+# the student's code uses them. Only what a suite means to share is usable: mocks (but not
+# their own API: assert_*, configure_mock…, which a student's code could rewire), and code
+# and objects of the suite itself, plus plain in-memory types. Anything else (a file, a
+# socket, a library's object) is opaque: it can be passed back, compared and shown.
+MOCK_API = {n for n in dir(unittest.mock.NonCallableMagicMock) if not n.startswith('_')} | {
+    'return_value', 'side_effect', 'called', 'call_count', 'call_args', 'call_args_list', 'method_calls',
+    'mock_calls', 'assert_called', 'assert_called_once', 'assert_called_with', 'assert_called_once_with',
+    'assert_any_call', 'assert_has_calls', 'assert_not_called', 'configure_mock', 'reset_mock', 'attach_mock',
+    'mock_add_spec', 'await_count', 'await_args', 'await_args_list'}
+SAFE_TYPES = (io.StringIO, io.BytesIO, collections.Counter, collections.OrderedDict, collections.defaultdict,
+              collections.deque, random.Random, types.SimpleNamespace)
+# Builtins a suite may hand over as callbacks: none of them reaches files, code or the process.
+SAFE_BUILTINS = {'abs', 'all', 'any', 'ascii', 'bin', 'bool', 'chr', 'divmod', 'format', 'hash', 'hex', 'id',
+                 'isinstance', 'issubclass', 'iter', 'len', 'max', 'min', 'next', 'oct', 'ord', 'pow', 'print',
+                 'repr', 'round', 'sorted', 'sum'}
+PLAIN_OWNERS = (list, dict, set, frozenset, tuple, str, bytes, bytearray, int, float, complex)
+OPAQUE_SPECIALS = {'__repr__', '__str__', '__eq__', '__ne__', '__hash__', '__bool__', '__format__'}
+# Overridable only for the harness's unit tests, which play the suite from their own folder.
+SUITE_DIR = os.environ.get('GRADER_SUITE', '/suite').rstrip('/') + '/'
+
+
+def sharing(obj):
+    """How much of a test object the student's code may use: 'mock', 'full' or 'opaque'."""
+    if isinstance(obj, unittest.mock.NonCallableMock):
+        return 'mock'
+    if isinstance(obj, SAFE_TYPES) or type(obj).__module__ in ('enum',):
+        return 'full'
+    if isinstance(obj, types.BuiltinFunctionType):
+        owner = obj.__self__
+        if owner is builtins:
+            return 'full' if obj.__name__ in SAFE_BUILTINS else 'opaque'
+        # A method of an in-memory value (seen.append, counts.get): it touches that value only.
+        return 'full' if type(owner) in PLAIN_OWNERS or isinstance(owner, SAFE_TYPES) else 'opaque'
+    if isinstance(obj, types.MethodType):
+        return sharing(obj.__func__) if sharing(obj.__self__) != 'opaque' else 'opaque'
+    code = getattr(obj, '__code__', None) if isinstance(obj, types.FunctionType) else None
+    if code is None and isinstance(obj, types.GeneratorType):
+        code = obj.gi_code
+    if code is not None:
+        return 'full' if code.co_filename.startswith(SUITE_DIR) else 'opaque'
+    if isinstance(obj, type):
+        return 'full' if _defined_in_suite(obj) else 'opaque'
+    if isinstance(obj, functools.partial):
+        return sharing(obj.func)
+    return 'full' if _defined_in_suite(type(obj)) else 'opaque'
+
+
+def _defined_in_suite(cls):
+    module = sys.modules.get(getattr(cls, '__module__', None) or '')
+    return (getattr(module, '__file__', None) or '').startswith(SUITE_DIR)
 
 
 class Handle:
@@ -528,10 +587,14 @@ class Client:
                 target = self.kobjects.get(message['h'])
                 if target is None:
                     raise ProtocolError('an unknown object of the tests')
+                reach = sharing(target)
                 if op == 'getattr':
-                    if message['name'].startswith('_'):
-                        raise AttributeError("the tests' objects do not share private attributes (%s)" % message['name'])
-                    result = getattr(target, message['name'])
+                    name = message['name']
+                    if name.startswith('_') or reach == 'opaque' or (reach == 'mock' and name in MOCK_API):
+                        raise AttributeError("%r of the tests shares no attribute %r with your code" % (type(target).__name__, name))
+                    result = getattr(target, name)
+                elif op == 'call' and reach == 'opaque':
+                    raise TypeError("%r of the tests cannot be called by your code" % type(target).__name__)
                 elif op == 'call':
                     args = [self.codec.decode(a, refs) for a in message['a']]
                     kwargs = {}
@@ -541,7 +604,7 @@ class Client:
                         kwargs[pair[0]] = self.codec.decode(pair[1], refs)
                     result = target(*args, **kwargs)
                 else:
-                    if message['name'] not in K_SPECIALS:
+                    if message['name'] not in K_SPECIALS or (reach == 'opaque' and message['name'] not in OPAQUE_SPECIALS):
                         raise TypeError('this operation is not available on an object of the tests')
                     args = [self.codec.decode(a, refs) for a in message['a']]
                     # The bound attribute, as an explicit `x.__exit__(...)` would find it: a mock's
@@ -731,6 +794,7 @@ class Client:
             exc.args = tuple(args)
         if getattr(cls, '_g_mirror', False) or cls is RuntimeError:
             exc._g_text = text
+        exc.__grader_text__ = text
         exc.__grader_remote__ = capped(data.get('tb', '') if type(data.get('tb')) is str else '')
         return exc
 

@@ -37,13 +37,18 @@ class Events:
         self.write(channel.line(event).encode('ascii'))
 
 
-def pytest_args(rootdir, has_conftest):
+# tmp_path and tmpdir live here, where the student's code can reach what a test hands it;
+# made at session start, before any student code runs (see pytest_plugin.Reporter).
+BASETEMP = '/tmp/grader-tmp-path'
+
+
+def pytest_args(rootdir, has_conftest, basetemp=None):
     args = [
         '-c', os.path.join(HARNESS, 'pytest.ini'),  # pinned configuration: no ini file of the run is read
         '--rootdir', rootdir,
         '-p', 'no:cacheprovider',                    # nothing is written next to the tests
         '-q',
-    ]
+    ] + (['--basetemp', basetemp] if basetemp else [])
     if not has_conftest:
         args.append('--noconftest')
     return args + [rootdir]
@@ -97,8 +102,8 @@ def install_strict_comparisons(config):
 
 def main():
     # The agent passes its two descriptors by number: control (settings in), events (out).
-    control_fd, events_fd = int(sys.argv[1]), int(sys.argv[2])
-    events = Events(lambda data: _write_all(events_fd, data))
+    control_fd, events_fd = (int(n) for n in os.environ.pop('GRADER_FDS').split(','))
+    events = Events(socket.socket(fileno=events_fd).sendall)
     control = socket.socket(fileno=control_fd)
     data, fds, _, _ = socket.recv_fds(control, 1 << 20, 1)
     if not data:
@@ -117,8 +122,8 @@ def main():
     os.environ['GRADER_EXEC'] = exec_name
     os.environ['PATH'] = os.path.join(HARNESS, 'bin') + ':' + os.environ.get('PATH', '/usr/bin:/bin')
     sys.executable = os.path.join(HARNESS, 'bin', 'python3')
-    plugin = pytest_plugin.Reporter(events, client, SUITE)
-    status = pytest.main(pytest_args(SUITE, config['hasConftest']), plugins=[plugin])
+    plugin = pytest_plugin.Reporter(events, client, SUITE, originals=config.get('originals'))
+    status = pytest.main(pytest_args(SUITE, config['hasConftest'], BASETEMP), plugins=[plugin])
     events({'e': 'end', 'exitstatus': int(status)})
     sys.stdout.flush()
     os._exit(0)
@@ -137,12 +142,6 @@ def main_in_process(control, config):
     status = pytest.main(pytest_args(WORKSPACE, config['hasConftest']), plugins=[plugin])
     events({'e': 'end', 'exitstatus': int(status)})
     os._exit(0)
-
-
-def _write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 if __name__ == '__main__':

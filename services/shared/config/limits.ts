@@ -16,7 +16,7 @@ export interface LimitSpec {
 export const LIMITS = {
   timeoutMs: { description: 'Wall-clock time for the whole test run; the container is killed at the deadline', unit: 'ms', default: 10_000, min: 100, max: 60_000 },
   testTimeoutMs: { description: 'Wall-clock time one test may take; past it the test is an error, the student process is restarted and the run goes on (never more than timeoutMs)', unit: 'ms', default: 5_000, min: 100, max: 60_000 },
-  memoryMb: { description: 'Memory for everything in the container, swap and tmpfs included', unit: 'MiB', default: 256, min: 32, max: 2048 },
+  memoryMb: { description: 'Memory for everything in the container, swap and tmpfs included (the harness itself needs about 60 MiB)', unit: 'MiB', default: 256, min: 64, max: 2048 },
   cpus: { description: 'CPU quota, in cores (fractions allowed)', unit: 'cores', default: 1, min: 0.1, max: 2 },
   pids: { description: 'Most processes and threads alive at once in the container', unit: 'count', default: 64, min: 8, max: 512 },
   outputKb: { description: 'Most output the student code may print in a run; the run stops past it', unit: 'KiB', default: 64, min: 1, max: 4096 },

@@ -138,7 +138,7 @@ class RunTest(unittest.TestCase):
         a = 't.py::test_a'
         for kind in ('timeout', 'memory'):
             with self.subTest(kind=kind):
-                run, _ = self.fold([report('setup', test_id=a), dict(FAULT, id=a, kind=kind)])
+                run, _ = self.fold([{'e': 'start', 'id': a}, report('setup', test_id=a), dict(FAULT, id=a, kind=kind)])
                 self.assertEqual(run.outcome(a)['reason'], kind)
 
     def test_output_saved_before_an_output_flood_is_kept_for_the_test(self):
@@ -154,12 +154,15 @@ class RunTest(unittest.TestCase):
         self.assertEqual(run.fault_outside['message'], FAULT['message'])
         self.assertEqual(run.faults, {})
 
-    def test_the_first_report_of_a_phase_counts(self):
+    def test_a_second_report_of_a_phase_is_out_of_turn(self):
         a = 't.py::test_a'
-        run, _ = self.fold([report('setup', test_id=a), report('call', test_id=a),
-                            report('call', 'failed', message='late', test_id=a), report('teardown', test_id=a),
-                            {'e': 'finish', 'id': a, 'output': ''}])
-        self.assertEqual(run.outcome(a)['status'], 'pass')
+        with self.assertRaises(judge.OutOfTurn):
+            self.fold([{'e': 'start', 'id': a}, report('setup', test_id=a), report('call', test_id=a),
+                       report('call', 'failed', message='late', test_id=a)])
+
+    def test_a_report_of_a_test_that_is_not_running_is_out_of_turn(self):
+        with self.assertRaises(judge.OutOfTurn):
+            self.fold([{'e': 'start', 'id': 't.py::test_a'}, report('setup', test_id='t.py::test_b')])
 
     def test_a_test_still_running_when_the_run_stopped_is_an_error_and_current(self):
         a = 't.py::test_a'
