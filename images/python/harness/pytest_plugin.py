@@ -61,7 +61,8 @@ def test_code(item, originals=None):
             source = ''.join(originals[path].splitlines(True)[max(start - 1, 0):start - 1 + len(lines)])
     except (OSError, TypeError, ValueError):
         return ''
-    return cut(textwrap.dedent(source))
+    # As Exercism shows test code: the lines themselves, no trailing newline.
+    return cut(textwrap.dedent(source).rstrip('\n'))
 
 
 SUITE_ROOT = '/suite'
