@@ -79,6 +79,9 @@ async function gradingContainers (engine: ExtraDockerd): Promise<Docker.Containe
 describe('many Docker hosts', () => {
   it('spreads load over hosts in proportion to their concurrency', async () => {
     grader = await startTestGrader({ ...PROBES, DOCKER_HOSTS: `${a.endpoint},${b.endpoint}`, GRADER_HOST_CONCURRENCY: '1' })
+    // Freshly started engines answer their first probes slowly (the first create of a newly
+    // loaded image): the split is measured once both are healthy, which is not what this tests.
+    await until('both hosts are healthy', () => grader!.worker.pool.hosts.every(h => h.state === 'healthy' && h.images.size > 0), 30_000)
     // b gets three slots, a keeps one: live, through the API.
     const patch = await grader.request(`/v1/hosts/${encodeURIComponent(hostId(b.endpoint))}`, { method: 'PATCH', body: JSON.stringify({ concurrency: 3 }) })
     expect(patch.status).toBe(202)

@@ -113,6 +113,10 @@ MOCK_API = {n for n in dir(unittest.mock.NonCallableMagicMock) if not n.startswi
     'mock_add_spec', 'await_count', 'await_args', 'await_args_list'}
 SAFE_TYPES = (io.StringIO, io.BytesIO, collections.Counter, collections.OrderedDict, collections.defaultdict,
               collections.deque, random.Random, types.SimpleNamespace)
+# Modules whose values live in memory only (range, zip, itertools.count, deque, Decimal, a
+# compiled pattern…): using them cannot reach a file, a process or code of the tests.
+SAFE_MODULES = {'builtins', 'itertools', 'collections', 'enum', 'decimal', 'fractions', 'datetime', 'random',
+                'operator', 're', 'string', 'numbers'}
 # Builtins a suite may hand over as callbacks: none of them reaches files, code or the process.
 SAFE_BUILTINS = {'abs', 'all', 'any', 'ascii', 'bin', 'bool', 'chr', 'divmod', 'format', 'hash', 'hex', 'id',
                  'isinstance', 'issubclass', 'iter', 'len', 'max', 'min', 'next', 'oct', 'ord', 'pow', 'print',
@@ -143,9 +147,11 @@ def sharing(obj):
     if code is not None:
         return 'full' if code.co_filename.startswith(SUITE_DIR) else 'opaque'
     if isinstance(obj, type):
-        return 'full' if _defined_in_suite(obj) else 'opaque'
+        return 'full' if _defined_in_suite(obj) or obj.__module__ in SAFE_MODULES else 'opaque'
     if isinstance(obj, functools.partial):
         return sharing(obj.func)
+    if type(obj).__module__ in SAFE_MODULES:
+        return 'full'
     return 'full' if _defined_in_suite(type(obj)) else 'opaque'
 
 
