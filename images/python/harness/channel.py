@@ -443,6 +443,8 @@ class Codec:
             new = self._decode_with_refs(content, refs)
             if type(new) is not type(target) and not (type(target) is set and type(new) is list):
                 raise ProtocolError('a change of a value into another type')
+            if type(target) is set and not all(is_plain_key(i) for i in new):
+                raise ProtocolError('a set item that is not plain data')
             if type(target) in (list, bytearray):
                 target[:] = new
             elif type(target) is dict:

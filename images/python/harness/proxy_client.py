@@ -49,7 +49,7 @@ MEMORY_EVENTS = ('/sys/fs/cgroup/memory.events', '/sys/fs/cgroup/memory/memory.o
 TEST_OPS = ('call', 'getattr', 'special', 'input', 'stdin')
 # What student code may do to an object of the test process.
 K_SPECIALS = {
-    '__init__', '__len__', '__iter__', '__next__', '__contains__', '__getitem__', '__bool__', '__hash__', '__eq__', '__ne__',
+    '__len__', '__iter__', '__next__', '__contains__', '__getitem__', '__bool__', '__hash__', '__eq__', '__ne__',
     '__lt__', '__le__', '__gt__', '__ge__', '__repr__', '__str__', '__format__', '__enter__', '__exit__',
     '__add__', '__radd__', '__sub__', '__rsub__', '__mul__', '__rmul__', '__truediv__', '__rtruediv__',
     '__floordiv__', '__rfloordiv__', '__mod__', '__rmod__', '__neg__', '__abs__', '__int__', '__float__', '__index__',
@@ -608,6 +608,10 @@ class Client:
                         if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
                             raise ProtocolError('a malformed call')
                         kwargs[pair[0]] = self.codec.decode(pair[1], refs)
+                    # An opaque object of the tests stays opaque as an argument: a shared callable
+                    # (sorted, next, print) must not call or read it for the student's code.
+                    if any(id(a) in self.kids and sharing(a) == 'opaque' for a in list(args) + list(kwargs.values())):
+                        raise TypeError('an object of the tests your code cannot use was passed to %r' % type(target).__name__)
                     result = target(*args, **kwargs)
                 else:
                     if message['name'] not in K_SPECIALS or (reach == 'opaque' and message['name'] not in OPAQUE_SPECIALS):

@@ -124,8 +124,10 @@ class Reporter:
             return
         try:
             path = os.fspath(outcome.get_result())
-            # Each test's own directory: the student's code reads and writes there, as in one process.
-            os.chmod(path, 0o777)
+            # Each test's own directory: the student's code reads what the test put there. Not
+            # writable by it: a link it planted would be followed by the tests' own reads, as the
+            # tests' uid (the kernel's protected_symlinks is not set on every host).
+            os.chmod(path, 0o755)
             os.chmod(os.path.dirname(path), 0o755)
         except Exception:  # noqa: BLE001 - a fixture that failed reports itself
             pass

@@ -232,7 +232,7 @@ class Server:
         def getattr_(self, name):
             return server.request('getattr', h=object.__getattribute__(self, '_kid'), name=name)
         ns['__getattr__'] = getattr_
-        for name in names & (set(SPECIALS) | {'__init__'}):
+        for name in names & set(SPECIALS):
             ns[name] = _forwarder(server, name)
         if '__hash__' not in names:
             ns['__hash__'] = None
