@@ -82,6 +82,18 @@ const TESTS = py`
       assert solution.count_lines(path) == 3
 
 
+  def test_rewires_a_mock_by_reinitialising_it():
+      callback = mock.Mock()
+      solution.rewire(callback)
+      callback.assert_called_once_with(42)
+
+
+  def test_reads_back_its_own_file(tmp_path):
+      out = tmp_path / 'out.txt'
+      solution.plant_link(out)
+      assert out.read_text() == 'hello'
+
+
   def test_adds():
       assert solution.add(2, 3) == 5
 `
@@ -143,6 +155,16 @@ describe('a wrong answer misusing the objects its tests hand it', () => {
     expectTestNotPassed(sub, 'test_counts_lines', ['fail'])
     expectTestNotPassed(sub, 'test_adds', ['fail'])
     expect(sub.result?.status, summary(sub)).toBe('fail')
+  })
+
+  it('cannot re-initialise a mock of the tests into a wrapper of the suite\'s files', () => {
+    expectTestNotPassed(sub, 'test_rewires_a_mock_by_reinitialising_it', ['fail'])
+    expect(printed('test_rewires_a_mock_by_reinitialising_it'), summary(sub)).toMatch(/re-initialise the mock: (TypeError|AttributeError)/)
+  })
+
+  it('cannot plant a link in tmp_path for the test\'s own read to follow', () => {
+    expectTestNotPassed(sub, 'test_reads_back_its_own_file', ['fail'])
+    expect(printed('test_reads_back_its_own_file'), summary(sub)).toMatch(/plant a link: PermissionError/)
   })
 
   it('never shows the suite\'s hidden constant', () => {
