@@ -22,7 +22,9 @@ const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' }
 delete env.REDIS_URL
 delete env.DOCKER_HOST
 
-const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env })
+// Files in parallel: unit tests share no Docker engine or Redis, so the one-at-a-time rule of
+// vitest.config.ts (for the Docker-backed tiers) has nothing to protect here.
+const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', '--fileParallelism', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env })
 if (run.error) {
   console.error(`test:unit: ${run.error.message}`)
   process.exit(1)
