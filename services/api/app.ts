@@ -7,6 +7,7 @@ import type { Config } from '../shared/config/config.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
+import { ChallengeStore } from '../shared/store/challenge-store.js'
 import type { HostRegistry } from '../shared/store/host-registry.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 import type { WorkerRegistry } from '../shared/store/worker-registry.js'
@@ -20,6 +21,7 @@ import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { challengeRoutes } from './routes/v1/challenges/index.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 import { metadataProblem } from './submission-metadata.js'
@@ -43,6 +45,11 @@ export interface ApiDeps {
   subscriber: DoneSubscriber
   /** Live workers' heartbeats: which languages can be graded, whether anything can. */
   registry: WorkerRegistry
+  /**
+   * Challenges and feedback budgets.
+   * @defaultValue a `ChallengeStore` on `redis` with `config.prefix`
+   */
+  challenges?: ChallengeStore
   /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
   hosts: HostRegistry
   /**
@@ -113,7 +120,8 @@ function createFastify (deps: ApiDeps): FastifyInstance {
  *
  * Layout: the error and not-found handlers at the root; `/healthz`,
  * `/readyz` and `/metrics` without a key; everything under `/v1` behind an
- * API key (or an admin key), and `/v1/hosts` behind an admin key.
+ * API key (or an admin key), and `/v1/hosts` and `/v1/challenges` behind
+ * an admin key.
  * The done-channel subscription starts when the app is ready and stops when
  * it closes; held `?wait=true` requests are released first.
  */
@@ -154,6 +162,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     registry: deps.metricsRegistry ?? processMetricsRegistry(),
   })
   await app.register(metricsRoutes, { collector })
+  const challenges = deps.challenges ?? new ChallengeStore(deps.redis, config.prefix)
   await app.register(async v1 => {
     v1.addHook('onRequest', requireApiKey(acceptedKeys(config.apiKeys, config.adminKeys)))
     await v1.register(submissionRoutes, {
@@ -163,11 +172,13 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       queue: deps.queue,
       registry: deps.registry,
       waiter,
+      challenges,
     })
     // its own scope: the admin check applies to the host routes only
     await v1.register(async admin => {
       admin.addHook('onRequest', requireAdminKey(config.adminKeys))
       await admin.register(hostRoutes, { prefix: '/hosts', hosts: deps.hosts })
+      await admin.register(challengeRoutes, { prefix: '/challenges', challenges })
     })
   }, { prefix: '/v1' })
   return app

@@ -18,6 +18,16 @@ export const SubmitQuerySchema = Type.Object({
   wait: Type.Optional(Type.Boolean()),
 })
 
+/** Query of `GET /v1/submissions/:id`. */
+export const SubmissionViewQuerySchema = Type.Object({
+  /**
+   * `student`: a challenge submission's hidden tests keep only name, status
+   * and points, and the run-level message is dropped when it could quote one.
+   * @defaultValue 'full'
+   */
+  view: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('student')])),
+})
+
 /** `202` answer: accepted, not yet done. */
 export const AcceptedSchema = Type.Object({
   id: Type.String(),

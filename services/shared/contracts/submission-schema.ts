@@ -69,9 +69,15 @@ export const SubmissionOptionsSchema = Type.Object({
 
 /** Body of `POST /v1/submissions`. */
 export const SubmissionRequestSchema = Type.Object({
-  language: Type.String({ minLength: 1, maxLength: 32 }),
+  /** Required with `tests`; with `challenge` it defaults to (and must equal) the challenge's. */
+  language: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   files: FileMap,
-  tests: FileMap,
+  /** The suite to run. Exactly one of `tests` and `challenge` is given. */
+  tests: Type.Optional(FileMap),
+  /** A stored challenge, `"id"` (latest version) or `"id@version"`, whose suite and default limits are used. */
+  challenge: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  /** Opaque student id; the challenge's feedback budget is counted per student. */
+  student: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   limits: Type.Optional(LimitsRequestSchema),
   metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description: 'Opaque to the grader; echoed back' })),
   options: Type.Optional(SubmissionOptionsSchema),
@@ -85,6 +91,8 @@ export const TestResultSchema = Type.Object({
   /** What the student's code printed during this test, at most 500 characters. */
   output: Type.Optional(Type.String()),
   test_code: Type.Optional(Type.String()),
+  /** Challenge submissions only: the policy's points for this test if it passed, else 0. Computed when read. */
+  points: Type.Optional(Type.Number()),
 })
 export type TestResult = Static<typeof TestResultSchema>
 
@@ -114,6 +122,10 @@ export const ResultSchema = Type.Object({
   attempts: Type.Optional(Type.Number()),
   /** How the student's code was run: `split` (its own process) or `in-process` (opt-in, see options.isolation). */
   isolation: Type.Optional(Type.Union([Type.Literal('split'), Type.Literal('in-process')])),
+  /** Challenge submissions only: points of the tests passed. Computed when read. */
+  score: Type.Optional(Type.Number()),
+  /** Challenge submissions only: points of every test run (skipped tests excluded). Computed when read. */
+  maxScore: Type.Optional(Type.Number()),
 })
 export type Result = Static<typeof ResultSchema>
 
@@ -124,6 +136,10 @@ export const SubmissionSchema = Type.Object({
   language: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   metadata: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }),
+  /** Challenge submissions only: the challenge id and the version graded. */
+  challenge: Type.Optional(Type.String()),
+  version: Type.Optional(Type.String()),
+  student: Type.Optional(Type.String()),
   result: Type.Optional(ResultSchema),
 })
 export type Submission = Static<typeof SubmissionSchema>

@@ -22,14 +22,16 @@ export const ERROR_CATALOG = {
   invalid_metadata: { status: 400, retryable: false },
   /** Missing or wrong `Authorization: Bearer` key. */
   unauthorized: { status: 401, retryable: false },
-  /** A valid key that may not do this (a host route without an admin key). */
+  /** A valid key that may not do this (a host or challenge route without an admin key). */
   forbidden: { status: 403, retryable: false },
-  /** No such submission, host or route. */
+  /** No such submission, challenge (or version), host or route. */
   not_found: { status: 404, retryable: false },
   /** Too many files, too many bytes, or a body larger than the server accepts. */
   payload_too_large: { status: 413, retryable: false },
   /** The queue is full: try again later. */
   rate_limited: { status: 429, retryable: true },
+  /** A student used up a challenge's feedback budget (`policy.feedback`); `Retry-After` says when the next one is allowed. */
+  feedback_budget: { status: 429, retryable: true },
   /** Redis or every Docker host is unreachable. */
   unavailable: { status: 503, retryable: true },
   /** A bug of ours; details are in the server log, never in the answer. */

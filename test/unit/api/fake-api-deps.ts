@@ -5,8 +5,10 @@ import type { Redis } from 'ioredis'
 import { Registry } from 'prom-client'
 import { buildApp, type ApiDeps } from '../../../services/api/app.js'
 import { loadConfig } from '../../../services/shared/config/config.js'
+import type { Challenge, ChallengeRequest } from '../../../services/shared/contracts/challenge-schema.js'
 import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
 import type { Submission } from '../../../services/shared/contracts/submission-schema.js'
+import type { ChallengeStore, FeedbackDecision } from '../../../services/shared/store/challenge-store.js'
 import type { HostRegistry } from '../../../services/shared/store/host-registry.js'
 import type { SubmissionStore } from '../../../services/shared/store/submission-store.js'
 import type { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
@@ -20,6 +22,8 @@ export interface FakeApp {
   app: FastifyInstance
   stored: Map<string, Submission>
   queued: GradingJob[]
+  /** Challenge versions stored, by id then version (insertion order = creation order). */
+  challenges: Map<string, Map<string, Challenge>>
   close (): Promise<void>
 }
 
@@ -52,6 +56,39 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     },
     async getJobCountByTypes () { return 0 },
   }
+  const challenges = new Map<string, Map<string, Challenge>>()
+  const latest = new Map<string, string>()
+  const feedback = new Map<string, number[]>()
+  const challengeStore = {
+    async put (id: string, version: string, body: ChallengeRequest, now = new Date()) {
+      const versions = challenges.get(id) ?? new Map<string, Challenge>()
+      challenges.set(id, versions)
+      if (!versions.has(version)) versions.set(version, JSON.parse(JSON.stringify({ id, version, createdAt: now.toISOString(), ...body })) as Challenge)
+      latest.set(id, version)
+      return versions.get(version) as Challenge
+    },
+    async get (id: string, version?: string) {
+      const wanted = version ?? latest.get(id)
+      return wanted === undefined ? null : challenges.get(id)?.get(wanted) ?? null
+    },
+    async versions (id: string) {
+      return [...(challenges.get(id)?.values() ?? [])].map(c => ({ version: c.version, createdAt: c.createdAt }))
+    },
+    async remove (id: string) {
+      latest.delete(id)
+      return challenges.delete(id)
+    },
+    // the same sliding window as the Lua script of the real store
+    async takeFeedback (challengeId: string, student: string, budget: { max: number, windowS: number }, _member: string, nowMs = Date.now()): Promise<FeedbackDecision> {
+      const windowMs = budget.windowS * 1000
+      const key = `${challengeId}:${student}`
+      const times = (feedback.get(key) ?? []).filter(t => t > nowMs - windowMs)
+      feedback.set(key, times)
+      if (times.length >= budget.max) return { admitted: false, retryAfterS: Math.max(1, Math.ceil(((times[0] as number) + windowMs - nowMs) / 1000)) }
+      times.push(nowMs)
+      return { admitted: true }
+    },
+  }
   const subscriber = Object.assign(new EventEmitter(), {
     async subscribe () { return 1 },
     async unsubscribe () { return 0 },
@@ -63,6 +100,7 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     redis: { async ping () { return 'PONG' } } as unknown as Redis,
     subscriber,
     registry: { async languages () { return new Set(['python']) }, async list () { return [] } } as unknown as WorkerRegistry,
+    challenges: challengeStore as unknown as ChallengeStore,
     hosts: { async views () { return [] }, async controls () { return {} } } as unknown as HostRegistry,
     metricsRegistry: new Registry(),
     logger: { level: 'silent' },
@@ -70,7 +108,7 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
   }
   const app = await buildApp(deps)
   await app.ready()
-  return { app, stored, queued, close: async () => { await app.close() } }
+  return { app, stored, queued, challenges, close: async () => { await app.close() } }
 }
 
 /** A body the fake app accepts. */
