@@ -2,6 +2,7 @@
 // provisioned: no Redis, no Docker. Installs the dependencies first on a fresh clone.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -23,8 +24,12 @@ delete env.REDIS_URL
 delete env.DOCKER_HOST
 
 // Files in parallel: unit tests share no Docker engine or Redis, so the one-at-a-time rule of
-// vitest.config.ts (for the Docker-backed tiers) has nothing to protect here.
-const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', '--fileParallelism', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit', env })
+// vitest.config.ts (for the Docker-backed tiers) has nothing to protect here. Two workers at
+// least: vitest's default (cores - 1) is one worker on a 2-core machine, and the Python harness
+// suite would then hold every other file up for its ten seconds.
+const workers = String(Math.max(2, availableParallelism()))
+const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', '--fileParallelism', `--maxWorkers=${workers}`, `--minWorkers=2`, ...process.argv.slice(2)],
+  { cwd: ROOT, stdio: 'inherit', env })
 if (run.error) {
   console.error(`test:unit: ${run.error.message}`)
   process.exit(1)
