@@ -40,7 +40,6 @@ import datetime
 import decimal
 import fractions
 import json
-import math
 import pathlib
 import re
 import struct
@@ -486,10 +485,6 @@ def well_formed(text):
         return True
     except UnicodeEncodeError:
         return False
-
-
-def finite_or_none(x):
-    return x if type(x) in (int, float) and math.isfinite(x) else None
 
 
 def capped(text, limit=MAX_EXC_TEXT):

@@ -796,7 +796,8 @@ class Client:
         if cls is None:
             cls = getattr(builtins, data.get('t') or '', None)
             if not (isinstance(cls, type) and issubclass(cls, Exception)):
-                cls = RuntimeError if data.get('t') is None else _base_exception_stand_in(data.get('t'))
+                # A BaseException that is not an Exception (KeyboardInterrupt…) arrives as a RuntimeError.
+                cls = RuntimeError
         try:
             exc = cls(*args)
         except Exception:  # noqa: BLE001 - a builtin that wants other arguments (UnicodeError…)
@@ -883,11 +884,6 @@ SPECIALS = (
 def _exception_str(self):
     text = self.__dict__.get('_g_text')
     return text if text is not None else Exception.__str__(self)
-
-
-def _base_exception_stand_in(name):
-    """A student's BaseException that is not an Exception (KeyboardInterrupt…) arrives as a RuntimeError."""
-    return RuntimeError
 
 
 def oom_kills():

@@ -329,7 +329,7 @@ class Server:
                                         run_name=message['run_name'] or '<run_path>')
             else:
                 raise TypeError('unknown operation %s' % op)
-            reply = {'re': mid, 'ok': self.encode_result(result)}
+            reply = {'re': mid, 'ok': self.codec.encode(result)}
         except SystemExit as exc:
             # Python would end here: so does this process, and the test process says why.
             exit_now(exc.code)
@@ -350,9 +350,6 @@ class Server:
             self.send(reply)
         except ValueError as exc:  # the value is too large to cross
             self.send({'re': mid, 'err': self.exception(exc)})
-
-    def encode_result(self, value):
-        return self.codec.encode(value)
 
     def note_path(self, parent, name, value):
         path = self.paths.get(parent)
