@@ -25,6 +25,23 @@ export interface SandboxRunInput {
   isolation?: Isolation
   /** Aborted when the host is given up (unhealthy): the run stops at once with a retryable fault. */
   signal?: AbortSignal
+  /**
+   * Called each time a test starts, from the agent's `test` event, with the
+   * tests finished and collected so far (for `GET /v1/submissions/:id/events`).
+   * Called synchronously inside the stream handler: it must return at once,
+   * and whatever it throws is ignored, so it can never change the run.
+   */
+  onProgress?: (progress: RunProgress) => void
+}
+
+/** Where a run is, as `onProgress` sees it. */
+export interface RunProgress {
+  /** The test that has just started (its id as results name it). */
+  test: string
+  /** Tests finished so far (a result was received for each). */
+  done: number
+  /** Tests collected; undefined until the agent reported collection. */
+  total?: number
 }
 
 /** Milliseconds per stage of one run. */
@@ -90,7 +107,7 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
       attaching.then(s => s.destroy(), () => {})
       throw err
     })
-    const events = agentEvents(container, stream, obs)
+    const events = agentEvents(container, stream, obs, input.onProgress)
     try {
       await guard(container.start())
     } catch (err) {
@@ -170,8 +187,8 @@ interface AgentStream {
   done: Promise<void>
 }
 
-/** Follows the agent's stdout, recording events into `obs`. */
-function agentEvents (container: Docker.Container, stream: Duplex, obs: RunObservation): AgentStream {
+/** Follows the agent's stdout, recording events into `obs` (and telling `onProgress` when a test starts). */
+function agentEvents (container: Docker.Container, stream: Duplex, obs: RunObservation, onProgress?: (progress: RunProgress) => void): AgentStream {
   const stdout = new PassThrough()
   const stderr = new PassThrough()
   container.modem.demuxStream(stream, stdout, stderr)
@@ -187,6 +204,15 @@ function agentEvents (container: Docker.Container, stream: Duplex, obs: RunObser
   const done = new Promise<void>((resolve) => { onDone = resolve })
   ready.catch(() => {})
 
+  let collected = false
+  const progress = (test: string) => {
+    if (onProgress === undefined) return
+    // progress is a courtesy to the client: its failure must never become the run's
+    try {
+      onProgress({ test, done: obs.finished.length, ...(collected ? { total: obs.expected.length } : {}) })
+    } catch {}
+  }
+
   const fail = (message: string) => {
     // Before the student's code started, a broken harness is ours (retried); after, it is
     // the student's run that ended this way (see verdict.ts).
@@ -200,8 +226,8 @@ function agentEvents (container: Docker.Container, stream: Duplex, obs: RunObser
       for (const ev of parser.push(chunk)) {
         switch (ev.event) {
           case 'ready': onReady('ready'); break
-          case 'collected': obs.expected = ev.tests; break
-          case 'test': obs.current = ev.id; break
+          case 'collected': obs.expected = ev.tests; collected = true; break
+          case 'test': obs.current = ev.id; progress(ev.id); break
           case 'result': recordFinished(obs, ev.test); break
           case 'report':
             obs.report = ev
