@@ -1,13 +1,14 @@
 import type { Job } from 'bullmq'
 import type { Logger } from 'pino'
 import type { HostPool } from '../hostpool/host-pool.js'
-import { runInSandbox } from '../sandbox/sandbox-run.js'
+import { runInSandbox, type RunProgress } from '../sandbox/sandbox-run.js'
 import { decideVerdict } from '../sandbox/verdict.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import type { Result } from '../shared/contracts/submission-schema.js'
 import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
 import type { MetricsStore } from '../shared/observability/metrics-store.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
+import { ProgressReporter, type ProgressPublisher } from './progress-reporter.js'
 
 export interface GradeDeps {
   pool: HostPool
@@ -20,6 +21,12 @@ export interface GradeDeps {
   seccompProfile?: string
   /** language → OCI runtime chosen by the operator. */
   runtimes: Readonly<Record<string, string>>
+  /**
+   * Where each run's progress (grading started, each test started) is
+   * published for `GET /v1/submissions/:id/events`; throttled, fire-and-forget.
+   * @defaultValue none: no progress is published
+   */
+  progress?: ProgressPublisher
 }
 
 /** Job data a retry adds: the host that failed, so the next attempt goes elsewhere. */
@@ -42,6 +49,8 @@ export function createGradeProcessor (deps: GradeDeps) {
     const log = deps.log.child({ submissionId: data.submissionId, jobId: job.id, language: data.language, attempt })
     const queueMs = Date.now() - data.enqueuedAt
     await deps.store.markRunning(data.submissionId)
+    const progress = deps.progress === undefined ? undefined : new ProgressReporter(deps.progress, data.submissionId, log)
+    progress?.started()
 
     let lease
     try {
@@ -60,7 +69,10 @@ export function createGradeProcessor (deps: GradeDeps) {
         signal: lease.signal,
         seccompProfile: deps.seccompProfile,
         runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
+        ...(progress !== undefined ? { onProgress: (p: RunProgress) => { progress.update(p) } } : {}),
       }, hostLog)
+      // no update may be published after the result: the run is over
+      progress?.stop()
       const verdict = decideVerdict(observation)
       const durationMs = timings.createMs + timings.startMs + timings.uploadMs + timings.runMs + timings.collectMs
       const result: Result = { ...verdict, durationMs, timings: { queueMs, ...timings }, host: lease.host.id, attempts: attempt }
@@ -91,6 +103,7 @@ export function createGradeProcessor (deps: GradeDeps) {
           .catch(() => {})
       }
     } finally {
+      progress?.stop()
       lease?.release()
     }
   }

@@ -10,6 +10,7 @@ import { loadSeccompProfile } from '../sandbox/seccomp-profile.js'
 import type { Config } from '../shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
+import { SubmissionProgress } from '../shared/store/submission-progress.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
@@ -88,7 +89,8 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   for (const t of timers) t.unref()
 
   const seccompProfile = loadSeccompProfile(config.seccomp)
-  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes })
+  const progress = new SubmissionProgress(redis, config.prefix, config.resultTtlS)
+  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes, progress })
   worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
