@@ -15,6 +15,8 @@ export interface GradingJob {
   strictComparisons?: boolean
   /** See SubmissionOptionsSchema.isolation; absent means `split`. */
   isolation?: 'split' | 'in-process'
+  /** Batch submissions only: the batch whose progress counts this one when it completes. */
+  batchId?: string
   /** When the API accepted it (epoch ms): the start of the queue-wait stage. */
   enqueuedAt: number
 }

@@ -140,6 +140,24 @@ export const SubmissionSchema = Type.Object({
   challenge: Type.Optional(Type.String()),
   version: Type.Optional(Type.String()),
   student: Type.Optional(Type.String()),
+  /** Batch submissions only: the id of the batch (`GET /v1/batches/:id`). */
+  batch: Type.Optional(Type.String()),
+  /** Regrades only: the submission this one grades again. */
+  regradeOf: Type.Optional(Type.String()),
+  /** Ids of the submissions that graded this one again (regrades), oldest first; absent when none. */
+  regrades: Type.Optional(Type.Array(Type.String())),
   result: Type.Optional(ResultSchema),
 })
 export type Submission = Static<typeof SubmissionSchema>
+
+/**
+ * What is kept of a submission's request beside its record, with the same
+ * expiry, so it can be graded again (regrade): its files, the tests of a
+ * submission that sent its own, and its own limits and options.
+ */
+export interface KeptFiles {
+  files: Record<string, string>
+  tests?: Record<string, string>
+  limits?: SubmissionRequest['limits']
+  options?: SubmissionRequest['options']
+}
