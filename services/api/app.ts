@@ -10,6 +10,7 @@ import { GraderError } from '../shared/errors/grader-error.js'
 import { ChallengeStore } from '../shared/store/challenge-store.js'
 import type { HostRegistry } from '../shared/store/host-registry.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
+import { SubmissionProgress } from '../shared/store/submission-progress.js'
 import type { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../shared/observability/logger-options.js'
 import { MetricsCollector, processMetricsRegistry } from '../shared/observability/metrics-collector.js'
@@ -17,6 +18,7 @@ import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { acceptedKeys, requireAdminKey, requireApiKey } from './plugins/auth.js'
 import { installErrorHandling, replyWithError } from './plugins/error-handler.js'
 import { installJsonBodyParser } from './plugins/json-body-parser.js'
+import { registerOpenApi } from './plugins/openapi.js'
 import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
@@ -24,6 +26,7 @@ import { metricsRoutes } from './routes/metrics.js'
 import { challengeRoutes } from './routes/v1/challenges/index.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
+import { submissionEventRoutes } from './routes/v1/submissions/events.js'
 import { metadataProblem } from './submission-metadata.js'
 
 /**
@@ -50,6 +53,11 @@ export interface ApiDeps {
    * @defaultValue a `ChallengeStore` on `redis` with `config.prefix`
    */
   challenges?: ChallengeStore
+  /**
+   * Last progress of running submissions, for `GET /v1/submissions/:id/events`.
+   * @defaultValue a `SubmissionProgress` on `redis` with `config.prefix` and `config.resultTtlS`
+   */
+  progress?: SubmissionProgress
   /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
   hosts: HostRegistry
   /**
@@ -132,6 +140,8 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     .withTypeProvider<TypeBoxTypeProvider>()
   installErrorHandling(app, { bodyLimitBytes: BODY_LIMIT_BYTES })
   installJsonBodyParser(app, { maxDepth: BODY_MAX_DEPTH, tooDeep: bodyTooDeep })
+  // before every route: the document is collected from routes as they are registered
+  await registerOpenApi(app)
 
   const waiter = new ResultWaiter(deps.subscriber, deps.store.doneChannel)
   let closing = false
@@ -171,6 +181,15 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       store: deps.store,
       queue: deps.queue,
       registry: deps.registry,
+      waiter,
+      challenges,
+    })
+    // its own plugin: the stream and its progress subscription live apart from the other submission routes
+    await v1.register(submissionEventRoutes, {
+      prefix: '/submissions',
+      store: deps.store,
+      progress: deps.progress ?? new SubmissionProgress(deps.redis, config.prefix, config.resultTtlS),
+      subscriber: deps.subscriber,
       waiter,
       challenges,
     })
