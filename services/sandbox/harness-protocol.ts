@@ -14,7 +14,7 @@ import { Compile } from 'typebox/compile'
  * their `grader.harness` label, and a worker never uses an image that speaks
  * another version.
  */
-export const HARNESS_PROTOCOL = 2
+export const HARNESS_PROTOCOL = 3
 
 /** Longest test id, message, output or code text a message may carry; the harness cuts before this. */
 export const PROTOCOL_TEXT_MAX = 16_384
@@ -51,6 +51,13 @@ export const JobSchema = Type.Object({
   memoryMb: Type.Number({ minimum: 0 }),
   strict: Type.Boolean(),
   isolation: IsolationSchema,
+  /**
+   * Collect the suite and report the test ids, run nothing (validating a
+   * challenge's policy). No student side is started: `files` are the
+   * challenge's starter files, and a module the suite imports that is not
+   * there stands in as a placeholder. @defaultValue false
+   */
+  collectOnly: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false })
 export type HarnessJob = Static<typeof JobSchema>
 
@@ -63,6 +70,8 @@ export const AgentTestSchema = Type.Object({
   test_code: Type.Optional(Text()),
   /** Why the student's process failed while this test ran (its status is then `error`). */
   reason: Type.Optional(Type.Union([Type.Literal('timeout'), Type.Literal('memory'), Type.Literal('runtime')])),
+  /** The task the test belongs to: `taskno` of its closest `@pytest.mark.task(taskno=N)`. */
+  taskId: Type.Optional(Type.Integer({ minimum: 0 })),
 }, { additionalProperties: false })
 export type AgentTest = Static<typeof AgentTestSchema>
 
@@ -113,7 +122,13 @@ export type AgentEvent = Static<typeof AgentEventSchema>
  * against this schema either way.
  */
 export const RunnerEventSchema = Type.Union([
-  Type.Object({ e: Type.Literal('collected'), ids: Type.Array(TestId, { maxItems: PROTOCOL_TESTS_MAX }), code: Type.Array(Text(), { maxItems: PROTOCOL_TESTS_MAX }) }, { additionalProperties: false }),
+  Type.Object({
+    e: Type.Literal('collected'),
+    ids: Type.Array(TestId, { maxItems: PROTOCOL_TESTS_MAX }),
+    code: Type.Array(Text(), { maxItems: PROTOCOL_TESTS_MAX }),
+    /** Each test's task number (`@pytest.mark.task(taskno=N)`), null when it declares none; parallel to `ids`. */
+    tasks: Type.Array(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), { maxItems: PROTOCOL_TESTS_MAX }),
+  }, { additionalProperties: false }),
   Type.Object({ e: Type.Literal('collect_error'), path: TestId, message: Text() }, { additionalProperties: false }),
   Type.Object({ e: Type.Literal('start'), id: TestId }, { additionalProperties: false }),
   Type.Object({

@@ -23,6 +23,8 @@ export interface SandboxRunInput {
   strictComparisons?: boolean
   /** Where the student's code runs: a process of its own (default) or the test process (opt-in). */
   isolation?: Isolation
+  /** Collect the suite and report its ids, run nothing: no student side is started (the agent reports without `ready`). */
+  collectOnly?: boolean
   /** Aborted when the host is given up (unhealthy): the run stops at once with a retryable fault. */
   signal?: AbortSignal
   /**
@@ -125,6 +127,7 @@ export async function runInSandbox (docker: Docker, input: SandboxRunInput, log:
       memoryMb: input.limits.memoryMb,
       strict: input.strictComparisons === true,
       isolation: input.isolation ?? 'split',
+      ...(input.collectOnly === true ? { collectOnly: true } : {}),
     }
     stream.write(JSON.stringify(job) + '\n')
     const first = await guard(withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready'))

@@ -1,6 +1,7 @@
 import type { Limits } from '../shared/config/limits.js'
 import type { Reason, ResultStatus } from '../shared/contracts/vocabulary.js'
 import type { TestResult } from '../shared/contracts/submission-schema.js'
+import type { SuiteCollection } from '../shared/contracts/job-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
 import type { AgentReport, AgentTest, Isolation } from './harness-protocol.js'
 
@@ -67,6 +68,7 @@ function shown (test: AgentTest): TestResult {
     out.output = test.output.length > OUTPUT_SHOWN_CHARS ? safeSlice(test.output, OUTPUT_SHOWN_CHARS) + TRUNCATION_NOTE : test.output
   }
   if (test.test_code) out.test_code = cut(test.test_code)
+  if (test.taskId !== undefined) out.taskId = test.taskId
   return out
 }
 
@@ -206,4 +208,32 @@ function judgeRun (obs: RunObservation): Verdict {
   }
   const status: ResultStatus = counted.every(t => t.status === 'pass') ? 'pass' : 'fail'
   return { status, tests }
+}
+
+/**
+ * What a collect-only run (`collectOnly` job) says about the suite: the ids
+ * pytest collected, or why it does not collect. Only the author's files were
+ * in the container (no student side was started), so a suite that does not
+ * collect is the author's problem, answered as such; a run with no report is
+ * a fault of ours (retryable), as for grading.
+ */
+export function decideCollection (obs: RunObservation): SuiteCollection {
+  const { report } = obs
+  if (report === null) throw new GraderError('harness_protocol', obs.unreadable ?? 'the collecting container ended without a report')
+  if (report.fault) throw new GraderError('harness_protocol', `harness fault: ${report.fault}`)
+  if (report.verdict === 'syntax') {
+    // intake words it for a student: "Your file" is the starter file here
+    return { ok: false, problem: cut(`a file does not parse: ${report.message ?? ''}`.replace(/Your file/g, 'the starter file'), 1000) }
+  }
+  if (report.verdict) return { ok: false, problem: cut(report.message ?? `the suite was refused (${report.verdict})`, 1000) }
+  if (report.collectErrors !== undefined && report.collectErrors.length > 0) {
+    const first = report.collectErrors[0]!
+    const more = report.collectErrors.length > 1 ? ` (and ${report.collectErrors.length - 1} more)` : ''
+    return { ok: false, problem: cut(`pytest could not collect ${first.path}${more}:\n${first.message.trim()}`, 2000) }
+  }
+  if (report.stopped) return { ok: false, problem: cut(report.stopped, 1000) }
+  if (report.limit !== undefined || obs.oomKilled) return { ok: false, problem: 'collecting the suite ran into the container\'s limits' }
+  if (report.complete !== true || report.collected == null) return { ok: false, problem: 'pytest ended before it had collected the tests' }
+  if (report.collected.length === 0) return { ok: false, problem: 'the suite defines no test' }
+  return { ok: true, tests: report.collected }
 }

@@ -9,6 +9,7 @@ import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
 import type { MetricsStore } from '../shared/observability/metrics-store.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 import { ProgressReporter, type ProgressPublisher } from './progress-reporter.js'
+import { collectSuite } from './collect-suite.js'
 
 export interface GradeDeps {
   pool: HostPool
@@ -43,7 +44,9 @@ export const INTERNAL_MESSAGE = 'We could not grade your submission because of a
  * retrying, the student gets `error/internal`, never `fail`.
  */
 export function createGradeProcessor (deps: GradeDeps) {
-  return async function gradeSubmission (job: Job<AttemptData>): Promise<void> {
+  return async function gradeSubmission (job: Job<AttemptData>): Promise<void | SuiteCollection> {
+    // a policy check's collection, not a submission: nothing to store or count
+    if (job.data.collectOnly === true) return await collectSuite(deps, job)
     const data = job.data
     const attempt = job.attemptsMade + 1
     const log = deps.log.child({ submissionId: data.submissionId, jobId: job.id, language: data.language, attempt })

@@ -207,6 +207,23 @@ def follow(run, sources, tests_proc, isolation):
     return {}
 
 
+def collect_only(tests_proc, control, events_r, settings):
+    """Collects the suite and reports its test ids; no student side is started, nothing runs.
+
+    No `ready` is printed, so the worker never starts the student half: the
+    report is the only answer.
+    """
+    control.send(json.dumps({'mode': 'collect', 'hasConftest': settings['hasConftest']}).encode())
+    run = judge.Run()
+    sources = [(Stream(events_r), 'events'), (Stream(tests_proc.stdout.fileno()), 'stdout'),
+               (Stream(tests_proc.stderr.fileno()), 'stderr')]
+    extra = follow(run, sources, tests_proc, 'split')
+    summary = run.summary()
+    # The tests were collected, not run: there are no outcomes to report.
+    summary['tests'] = []
+    finish(dict(summary, isolation='split', **extra))
+
+
 def main():
     tests_proc, control, events_r = start_test_process()
     try:
@@ -220,6 +237,8 @@ def main():
     except intake.BadJob as err:
         finish({'fault': str(err)})
     isolation = job['isolation']
+    if job.get('collectOnly'):
+        collect_only(tests_proc, control, events_r, settings)
     conn = accept_student_side()
     config = {
         'mode': isolation, 'files': sorted(job['files']), 'hasConftest': settings['hasConftest'],

@@ -29,6 +29,7 @@ class Run:
     def __init__(self):
         self.collected = None
         self.code = {}
+        self.tasks = {}
         self.collect_errors = []
         self.reports = {}
         self.faults = {}
@@ -44,6 +45,7 @@ class Run:
         if kind == 'collected':
             self.collected = list(ev['ids'])
             self.code = dict(zip(ev['ids'], ev['code']))
+            self.tasks = {i: t for i, t in zip(ev['ids'], ev['tasks']) if t is not None}
         elif kind == 'collect_error':
             if len(self.collect_errors) < 100:
                 self.collect_errors.append({'path': ev['path'], 'message': ev['message']})
@@ -88,6 +90,8 @@ class Run:
             base['message'] = cut(message)
         if fault is not None:
             base['reason'] = FAULT_REASONS.get(fault['kind'], 'runtime')
+        if test_id in self.tasks:
+            base['taskId'] = self.tasks[test_id]
         return base
 
     def summary(self):

@@ -68,6 +68,20 @@ def test_code(item, originals=None):
 SUITE_ROOT = '/suite'
 
 
+def task_number(item):
+    """The task a test belongs to, as Exercism's Python track marks it: `@pytest.mark.task(taskno=N)`.
+
+    The closest mark wins (a method's over its class's); anything but a non-negative int is no task."""
+    try:
+        marker = item.get_closest_marker('task')
+    except Exception:  # noqa: BLE001 - an item without marks has no task
+        return None
+    if marker is None:
+        return None
+    number = marker.kwargs.get('taskno', marker.args[0] if marker.args else None)
+    return number if type(number) is int and 0 <= number < 2 ** 31 else None
+
+
 def student_location(remote):
     """The innermost line of the student's code in a traceback from their process."""
     lines = [line.strip() for line in (remote or '').splitlines() if line.strip().startswith('File ')]
@@ -152,7 +166,10 @@ class Reporter:
         with self.guard:
             if self.client is not None:
                 self.client.deadline = None
-            self.emit({'e': 'collected', 'ids': [item.nodeid for item in session.items], 'code': [test_code(item, self.originals) for item in session.items]})
+            items = session.items
+            self.emit({'e': 'collected', 'ids': [item.nodeid for item in items],
+                       'code': [test_code(item, self.originals) for item in items],
+                       'tasks': [task_number(item) for item in items]})
 
     def pytest_runtest_logstart(self, nodeid, location):
         with self.guard:

@@ -109,6 +109,8 @@ def main():
     if not data:
         sys.exit(0)  # the agent had no run for us (in-process mode, or it stopped)
     config = json.loads(data)
+    if config.get('mode') == 'collect':
+        main_collect(config, events)
     launcher = socket.socket(fileno=fds[0])
     import proxy_client
     client = proxy_client.Client(launcher, config, events)
@@ -127,6 +129,40 @@ def main():
     events({'e': 'end', 'exitstatus': int(status)})
     sys.stdout.flush()
     os._exit(0)
+
+
+def main_collect(config, events):
+    """Collect-only: report the suite's test ids and run nothing; no student side exists.
+
+    The challenge's starter files (if any) are in /workspace and importable after
+    the suite's own modules; the student modules the suite imports and nothing
+    provides are placeholders (placeholders.py). Starter files are the author's
+    own, like the suite, so importing them here trusts nobody new.
+    """
+    import placeholders
+    os.chdir(SUITE)
+    sys.path.append(WORKSPACE)
+    placeholders.install(read_suite(SUITE))
+    plugin = pytest_plugin.Reporter(events, None, SUITE)
+    status = pytest.main(pytest_args(SUITE, config['hasConftest']) + ['--collect-only'], plugins=[plugin])
+    events({'e': 'end', 'exitstatus': int(status)})
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def read_suite(root):
+    """The suite's Python files, path → text (only to find the names they import)."""
+    sources = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            if name.endswith('.py'):
+                path = os.path.join(folder, name)
+                try:
+                    with open(path, encoding='utf-8') as f:
+                        sources[os.path.relpath(path, root)] = f.read()
+                except (OSError, ValueError):
+                    continue
+    return sources
 
 
 def main_in_process(control, config):

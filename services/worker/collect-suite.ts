@@ -1,0 +1,51 @@
+import type { Job } from 'bullmq'
+import type { Logger } from 'pino'
+import type { HostPool } from '../hostpool/host-pool.js'
+import { runInSandbox } from '../sandbox/sandbox-run.js'
+import { decideCollection } from '../sandbox/verdict.js'
+import type { GradingJob, SuiteCollection } from '../shared/contracts/job-schema.js'
+
+/** What a collection needs of the processor's dependencies (GradeDeps has them all). */
+export interface CollectDeps {
+  pool: HostPool
+  workerId: string
+  log: Logger
+  seccompProfile?: string
+  runtimes: Readonly<Record<string, string>>
+}
+
+/**
+ * The processor's branch for a `collectOnly` job (the API checking a
+ * challenge's policy against its suite): one container, as for grading, whose
+ * agent collects the suite and reports the ids without starting the student
+ * side. Nothing is stored: the ids are the job's return value, read by the API
+ * that waits for it. Faults are rethrown (the job then fails and the API
+ * answers 503); there is no student to owe an `error/internal` result to.
+ */
+export async function collectSuite (deps: CollectDeps, job: Job<GradingJob & { lastHost?: string }>): Promise<SuiteCollection> {
+  const data = job.data
+  const log = deps.log.child({ jobId: job.id, language: data.language, collectOnly: true })
+  const lease = await deps.pool.acquire(data.language, data.lastHost)
+  try {
+    const { observation, timings } = await runInSandbox(lease.host.docker, {
+      submissionId: data.submissionId,
+      workerId: deps.workerId,
+      image: lease.image.ref,
+      runner: lease.image.runner,
+      files: data.files,
+      tests: data.tests,
+      limits: data.limits,
+      // the test process collects as the grader's uid: no student code, so no split to make
+      isolation: 'split',
+      collectOnly: true,
+      signal: lease.signal,
+      seccompProfile: deps.seccompProfile,
+      runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
+    }, log.child({ host: lease.host.id }))
+    const collection = decideCollection(observation)
+    log.info({ host: lease.host.id, ok: collection.ok, tests: collection.ok ? collection.tests.length : 0, uploadMs: timings.uploadMs }, 'suite collected')
+    return collection
+  } finally {
+    lease.release()
+  }
+}
