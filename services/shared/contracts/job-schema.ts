@@ -17,8 +17,21 @@ export interface GradingJob {
   isolation?: 'split' | 'in-process'
   /** Batch submissions only: the batch whose progress counts this one when it completes. */
   batchId?: string
+  /**
+   * Collect the suite and report its test ids instead of grading (checking a
+   * challenge's policy against its suite): `files` are the starter files,
+   * nothing is stored, and the job's return value is a {@link SuiteCollection}.
+   * `submissionId` is then a `collect-` id that names no submission.
+   */
+  collectOnly?: boolean
   /** When the API accepted it (epoch ms): the start of the queue-wait stage. */
   enqueuedAt: number
 }
+
+/**
+ * What a `collectOnly` job returns: the node ids pytest collected, in order,
+ * or why the suite does not collect (in words for the challenge's author).
+ */
+export type SuiteCollection = { ok: true, tests: string[] } | { ok: false, problem: string }
 
 export const QUEUE_NAME = 'grading'

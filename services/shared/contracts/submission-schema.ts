@@ -93,6 +93,8 @@ export const TestResultSchema = Type.Object({
   test_code: Type.Optional(Type.String()),
   /** Challenge submissions only: the policy's points for this test if it passed, else 0. Computed when read. */
   points: Type.Optional(Type.Number()),
+  /** The task the test belongs to, where the suite declares one (`@pytest.mark.task(taskno=N)`, Exercism's convention). */
+  taskId: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 export type TestResult = Static<typeof TestResultSchema>
 

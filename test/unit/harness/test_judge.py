@@ -102,7 +102,7 @@ class RunTest(unittest.TestCase):
     def test_a_whole_run_folds_into_one_outcome_per_collected_test(self):
         a, b = 't.py::test_a', 't.py::test_b'
         run, finished = self.fold([
-            {'e': 'collected', 'ids': [a, b], 'code': ['def test_a(): ...', 'def test_b(): ...']},
+            {'e': 'collected', 'ids': [a, b], 'code': ['def test_a(): ...', 'def test_b(): ...'], 'tasks': [None, None]},
             {'e': 'start', 'id': a},
             report('setup', test_id=a), report('call', test_id=a), report('teardown', test_id=a),
             {'e': 'finish', 'id': a, 'output': 'hello\n'},
@@ -125,7 +125,7 @@ class RunTest(unittest.TestCase):
     def test_a_fault_during_a_test_makes_it_an_error_even_if_pytest_passed_it(self):
         a = 't.py::test_a'
         run, _ = self.fold([
-            {'e': 'collected', 'ids': [a], 'code': ['']},
+            {'e': 'collected', 'ids': [a], 'code': [''], 'tasks': [None]},
             {'e': 'start', 'id': a},
             report('setup', test_id=a), dict(FAULT, id=a), report('call', test_id=a), report('teardown', test_id=a),
             {'e': 'finish', 'id': a, 'output': ''},
@@ -166,7 +166,7 @@ class RunTest(unittest.TestCase):
 
     def test_a_test_still_running_when_the_run_stopped_is_an_error_and_current(self):
         a = 't.py::test_a'
-        run, finished = self.fold([{'e': 'collected', 'ids': [a], 'code': ['']}, {'e': 'start', 'id': a},
+        run, finished = self.fold([{'e': 'collected', 'ids': [a], 'code': [''], 'tasks': [None]}, {'e': 'start', 'id': a},
                                    report('setup', test_id=a)])
         self.assertEqual(finished, [])
         summary = run.summary()

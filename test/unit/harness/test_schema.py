@@ -6,11 +6,11 @@ import harness_support  # noqa: F401 - puts the harness on sys.path
 import schema
 from schema import Invalid, check
 
-JOB = {'protocol': 2, 'files': {'solution.py': 'x = 1\n'}, 'tests': {'test_solution.py': 'def test(): pass\n'},
+JOB = {'protocol': 3, 'files': {'solution.py': 'x = 1\n'}, 'tests': {'test_solution.py': 'def test(): pass\n'},
        'outputBytes': 65536, 'testTimeoutMs': 2000, 'memoryMb': 256, 'strict': False, 'isolation': 'split'}
 
 RUNNER_EVENTS = {
-    'collected': {'e': 'collected', 'ids': ['t.py::test_a'], 'code': ['def test_a(): ...']},
+    'collected': {'e': 'collected', 'ids': ['t.py::test_a'], 'code': ['def test_a(): ...'], 'tasks': [None]},
     'collect_error': {'e': 'collect_error', 'path': 't.py', 'message': 'ImportError'},
     'start': {'e': 'start', 'id': 't.py::test_a'},
     'report': {'e': 'report', 'id': 't.py::test_a', 'when': 'call', 'outcome': 'failed', 'xfail': False, 'message': 'boom'},
@@ -23,8 +23,8 @@ RUNNER_EVENTS = {
 
 
 class SchemaTest(unittest.TestCase):
-    def test_the_protocol_version_is_2(self):
-        self.assertEqual(schema.VERSION, 2)
+    def test_the_protocol_version_is_3(self):
+        self.assertEqual(schema.VERSION, 3)
 
     def test_a_valid_job_is_accepted(self):
         self.assertIs(check('job', JOB), JOB)
@@ -97,7 +97,7 @@ class SchemaTest(unittest.TestCase):
 
     def test_an_array_over_its_max_items_is_refused(self):
         with self.assertRaises(Invalid):
-            check('runnerEvent', {'e': 'collected', 'ids': ['t'] * 5001, 'code': []})
+            check('runnerEvent', {'e': 'collected', 'ids': ['t'] * 5001, 'code': [], 'tasks': []})
 
     def test_an_unknown_event_kind_is_refused(self):
         for event in ({'e': 'pass'}, {'e': None}, {}, [], 'start'):

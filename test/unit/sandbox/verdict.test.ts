@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { HARNESS_PROTOCOL, PROTOCOL_TEXT_MAX, type AgentReport, type AgentTest } from '../../../services/sandbox/harness-protocol.js'
 import {
-  capVerdict, cut, decideVerdict, OUTPUT_SHOWN_CHARS, RESULT_MAX_BYTES, RESULT_TEXT_MAX_CHARS, type RunObservation, type Verdict,
+  capVerdict, cut, decideCollection, decideVerdict, OUTPUT_SHOWN_CHARS, RESULT_MAX_BYTES, RESULT_TEXT_MAX_CHARS, type RunObservation, type Verdict,
 } from '../../../services/sandbox/verdict.js'
 import { resolveLimits } from '../../../services/shared/config/limits.js'
 import { isGraderError } from '../../../services/shared/errors/grader-error.js'
@@ -626,5 +626,41 @@ describe('capVerdict', () => {
     const before = JSON.stringify(v)
     capVerdict(v)
     expect(JSON.stringify(v)).toBe(before)
+  })
+})
+
+describe('task ids', () => {
+  it('keeps the task a test declared, and none for a test without one', () => {
+    const v = decideVerdict(observation({ report: report([pass('t.py::test_a', { taskId: 2 }), fail('t.py::test_b')]) }))
+    expect(v.tests.map(t => t.taskId)).toEqual([2, undefined])
+    expect('taskId' in v.tests[1]!).toBe(false)
+  })
+})
+
+describe('decideCollection', () => {
+  const collectedReport = (extra: Partial<AgentReport>): AgentReport =>
+    ({ event: 'report', protocol: HARNESS_PROTOCOL, complete: true, collected: [], current: null, collectErrors: [], tests: [], ...extra })
+  const collecting = (extra: Partial<AgentReport>) => observation({ studentStarted: false, report: collectedReport(extra) })
+
+  it('answers the ids pytest collected, in its order', () => {
+    expect(decideCollection(collecting({ collected: ['t.py::test_b', 't.py::test_a[1]'] }))).toEqual({ ok: true, tests: ['t.py::test_b', 't.py::test_a[1]'] })
+  })
+
+  it('says a suite with no test, or one pytest could not collect, is a problem of the suite', () => {
+    expect(decideCollection(collecting({ collected: [] }))).toEqual({ ok: false, problem: 'the suite defines no test' })
+    const broken = decideCollection(collecting({ collected: [], collectErrors: [{ path: 'test_x.py', message: 'E   SyntaxError: invalid syntax' }, { path: 'test_y.py', message: 'x' }] }))
+    expect(broken).toEqual({ ok: false, problem: 'pytest could not collect test_x.py (and 1 more):\nE   SyntaxError: invalid syntax' })
+    expect(decideCollection(collecting({ complete: false, collected: null }))).toMatchObject({ ok: false })
+  })
+
+  it('words a starter file that does not parse for the author', () => {
+    const out = decideCollection(observation({ studentStarted: false, report: { event: 'report', protocol: HARNESS_PROTOCOL, verdict: 'syntax', message: 'Your file "solution.py" has a syntax error on line 1' } }))
+    expect(out).toEqual({ ok: false, problem: 'a file does not parse: the starter file "solution.py" has a syntax error on line 1' })
+  })
+
+  it('throws a retryable fault when the container gave no report or the harness failed', () => {
+    const none = graderErrorOf(() => decideCollection(observation({ studentStarted: false })))
+    expect([none.code, none.retryable]).toEqual(['harness_protocol', true])
+    expect(graderErrorOf(() => decideCollection(collecting({ fault: 'bad job' }))).code).toBe('harness_protocol')
   })
 })
