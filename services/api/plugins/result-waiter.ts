@@ -14,6 +14,13 @@ export interface DoneSubscriber {
   unsubscribe (channel: string): Promise<unknown>
   on (event: 'message', listener: (channel: string, message: string) => void): unknown
   off (event: 'message', listener: (channel: string, message: string) => void): unknown
+  /**
+   * The connection was lost (ioredis emits it before reconnecting and
+   * re-subscribing): messages published until it is back are missed, so a
+   * stream that relies on them must end (see `ProgressHub`).
+   */
+  on (event: 'close', listener: () => void): unknown
+  off (event: 'close', listener: () => void): unknown
 }
 
 /**
