@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { hostname } from 'node:os'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
@@ -59,6 +60,31 @@ export const EnvSchema = Type.Object({
    * that dies mid-run loses its jobs to another worker about this long after. @defaultValue 30000
    */
   GRADER_JOB_LOCK_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000 }),
+  /**
+   * Secret webhooks are signed with (Standard Webhooks), `whsec_` + base64 of 24 to 64 bytes.
+   * When unset, one is generated once and kept in Redis, so every process signs alike.
+   * @defaultValue generated
+   */
+  GRADER_WEBHOOK_SECRET: Type.String({ default: '' }),
+  /**
+   * Headers sent with every webhook attempt, as a JSON object of name → value (e.g. an
+   * `Authorization` the receiver expects). Per grader until tenants exist. They cannot
+   * replace the signature headers. @defaultValue none
+   */
+  GRADER_WEBHOOK_HEADERS: Type.String({ default: '' }),
+  /**
+   * Where callbacks may go: comma-separated host names (`hooks.example.com`, `*.example.com`),
+   * IP addresses or CIDRs, and `public` for every public address. @defaultValue public
+   */
+  GRADER_CALLBACK_ALLOW: Type.String({ default: 'public' }),
+  /** First webhook retry delay, in ms; each next one doubles, up to the max. @defaultValue 30000 */
+  GRADER_WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 10, default: 30_000 }),
+  /** Longest delay between two webhook attempts, in ms. @defaultValue 14400000 (4 h) */
+  GRADER_WEBHOOK_RETRY_MAX_MS: Type.Integer({ minimum: 10, default: 14_400_000 }),
+  /** Webhook attempts continue until their delays add up to at least this, in seconds. @defaultValue 86400 (24 h) */
+  GRADER_WEBHOOK_RETRY_FOR_S: Type.Integer({ minimum: 0, maximum: 30 * 86_400, default: 86_400 }),
+  /** Longest one webhook attempt may take (connect, send, answer), in ms. @defaultValue 10000 */
+  GRADER_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   /** pino level. @defaultValue info */
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
@@ -89,6 +115,16 @@ export interface Config {
   readonly jobLockMs: number
   /** language → OCI runtime name */
   readonly runtimes: Readonly<Record<string, string>>
+  /** Webhook signing secret (`whsec_…`); undefined = generated once and kept in Redis. */
+  readonly webhookSecret?: string
+  /** Extra headers of every webhook attempt (lower-case names). */
+  readonly webhookHeaders: Readonly<Record<string, string>>
+  /** `GRADER_CALLBACK_ALLOW` entries: `public`, host names, IPs, CIDRs. */
+  readonly callbackAllow: readonly string[]
+  /** Webhook retry schedule: delays from `baseMs` doubling up to `maxMs`, until they add up to `forS`. */
+  readonly webhookRetry: Readonly<{ baseMs: number, maxMs: number, forS: number }>
+  /** Longest one webhook attempt may take, in ms. */
+  readonly webhookTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -122,6 +158,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       if (!/^[a-z0-9_-]+=[a-zA-Z0-9_.-]+$/.test(entry)) problems.push(`GRADER_RUNTIMES entry "${entry}" must look like language=runtime`)
     }
   }
+  problems.push(...webhookProblems(withDefaults as Partial<Env>))
   if (problems.length > 0) throw new ConfigError(problems)
   const e = withDefaults as Env
   return Object.freeze({
@@ -143,5 +180,60 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     seccomp: e.GRADER_SECCOMP,
     jobLockMs: e.GRADER_JOB_LOCK_MS,
     runtimes: Object.freeze(Object.fromEntries(list(e.GRADER_RUNTIMES).map(entry => entry.split('=') as [string, string]))),
+    ...(e.GRADER_WEBHOOK_SECRET !== '' ? { webhookSecret: e.GRADER_WEBHOOK_SECRET } : {}),
+    webhookHeaders: Object.freeze(parseWebhookHeaders(e.GRADER_WEBHOOK_HEADERS)),
+    callbackAllow: Object.freeze(list(e.GRADER_CALLBACK_ALLOW).map(entry => entry.toLowerCase())),
+    webhookRetry: Object.freeze({ baseMs: e.GRADER_WEBHOOK_RETRY_BASE_MS, maxMs: e.GRADER_WEBHOOK_RETRY_MAX_MS, forS: e.GRADER_WEBHOOK_RETRY_FOR_S }),
+    webhookTimeoutMs: e.GRADER_WEBHOOK_TIMEOUT_MS,
   })
+}
+
+/** Headers a tenant may not set: the signature's, and those the HTTP client owns. */
+const RESERVED_WEBHOOK_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature',
+  'content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'expect', 'upgrade'])
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+function parseWebhookHeaders (json: string): Record<string, string> {
+  if (json === '') return {}
+  const parsed = JSON.parse(json) as Record<string, string>
+  return Object.fromEntries(Object.entries(parsed).map(([name, value]) => [name.toLowerCase(), value]))
+}
+
+/** The webhook variables' own rules, past what the schema checks. */
+function webhookProblems (e: Partial<Env>): string[] {
+  const problems: string[] = []
+  const secret = e.GRADER_WEBHOOK_SECRET
+  if (typeof secret === 'string' && secret !== '') {
+    const bytes = /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) ? Buffer.from(secret.slice(6), 'base64').length : 0
+    // Standard Webhooks: the key is 24 to 64 random bytes, base64 after the `whsec_` prefix.
+    if (bytes < 24 || bytes > 64) problems.push('GRADER_WEBHOOK_SECRET must be whsec_ followed by the base64 of 24 to 64 bytes')
+  }
+  const headers = e.GRADER_WEBHOOK_HEADERS
+  if (typeof headers === 'string' && headers !== '') {
+    let parsed: unknown
+    try { parsed = JSON.parse(headers) } catch { parsed = undefined }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      problems.push('GRADER_WEBHOOK_HEADERS must be a JSON object of header name → value')
+    } else {
+      for (const [name, value] of Object.entries(parsed)) {
+        if (!HEADER_NAME.test(name)) problems.push(`GRADER_WEBHOOK_HEADERS: "${name}" is not a header name`)
+        else if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) problems.push(`GRADER_WEBHOOK_HEADERS: "${name}" is set by the grader itself`)
+        // a CR or LF would split the request into headers of the value's choosing
+        if (typeof value !== 'string' || /[\r\n\0]/.test(value)) problems.push(`GRADER_WEBHOOK_HEADERS: the value of "${name}" must be a string on one line`)
+      }
+    }
+  }
+  const allow = e.GRADER_CALLBACK_ALLOW
+  if (typeof allow === 'string') {
+    for (const entry of list(allow)) {
+      const [address, prefix, extra] = entry.split('/')
+      if (prefix !== undefined) {
+        const bits = isIP(address!) === 4 ? 32 : isIP(address!) === 6 ? 128 : 0
+        if (bits === 0 || extra !== undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) problems.push(`GRADER_CALLBACK_ALLOW entry "${entry}" is not a CIDR`)
+      } else if (entry !== 'public' && isIP(entry) === 0 && !/^(\*\.)?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*\.?$/.test(entry)) {
+        problems.push(`GRADER_CALLBACK_ALLOW entry "${entry}" must be public, a host name, an IP address or a CIDR`)
+      }
+    }
+  }
+  return problems
 }

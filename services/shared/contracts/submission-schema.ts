@@ -81,6 +81,12 @@ export const SubmissionRequestSchema = Type.Object({
   limits: Type.Optional(LimitsRequestSchema),
   metadata: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, description: 'Opaque to the grader; echoed back' })),
   options: Type.Optional(SubmissionOptionsSchema),
+  /**
+   * When the submission is done, its result is POSTed here, signed per Standard Webhooks and
+   * retried for at least 24 h. An `http(s)` URL without credentials whose host resolves to an
+   * address `GRADER_CALLBACK_ALLOW` allows (by default: public addresses only).
+   */
+  callbackUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
 }, { additionalProperties: false })
 export type SubmissionRequest = Static<typeof SubmissionRequestSchema>
 
@@ -142,6 +148,8 @@ export const SubmissionSchema = Type.Object({
   challenge: Type.Optional(Type.String()),
   version: Type.Optional(Type.String()),
   student: Type.Optional(Type.String()),
+  /** Where the result is POSTed when done (see the request's `callbackUrl`). */
+  callbackUrl: Type.Optional(Type.String()),
   /** Batch submissions only: the id of the batch (`GET /v1/batches/:id`). */
   batch: Type.Optional(Type.String()),
   /** Regrades only: the submission this one grades again. */

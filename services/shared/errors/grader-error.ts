@@ -24,6 +24,11 @@ export const ERROR_CATALOG = {
   unauthorized: { status: 401, retryable: false },
   /** A valid key that may not do this (a host or challenge route without an admin key). */
   forbidden: { status: 403, retryable: false },
+  /**
+   * `callbackUrl` is not an http(s) URL, carries credentials, names a host that does not
+   * resolve, or resolves to an address `GRADER_CALLBACK_ALLOW` does not allow.
+   */
+  invalid_callback: { status: 400, retryable: false },
   /** No such submission, challenge (or version), host or route. */
   not_found: { status: 404, retryable: false },
   /** Too many files, too many bytes, or a body larger than the server accepts. */

@@ -1,4 +1,4 @@
-// Imports point one way: api → shared; worker → sandbox, hostpool → shared.
+// Imports point one way: api → delivery, shared; worker → sandbox, hostpool, delivery → shared.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve, dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -10,9 +10,10 @@ const ALLOWED: Record<string, string[]> = {
   shared: [],
   sandbox: ['shared'],
   hostpool: ['shared'],
-  worker: ['sandbox', 'hostpool', 'shared'],
-  api: ['shared'],
+  worker: ['sandbox', 'hostpool', 'delivery', 'shared'],
+  api: ['delivery', 'shared'],
   cli: ['shared'],
+  delivery: ['shared'],
 }
 
 function files (dir: string): string[] {
