@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GraderApiError, GraderClient, type SubmissionEvent } from '../../clients/typescript/index.js'
+import { python, startTestGrader, TEST_KEY, type TestGrader } from '../helpers/grader.js'
+
+const ADD = 'def add(a, b):\n    return a + b\n'
+const TESTS = 'from solution import add\n\ndef test_add():\n    assert add(2, 3) == 5\n\ndef test_zero():\n    assert add(0, 0) == 0\n'
+
+/** The error a promise rejects with, to assert on its fields. */
+async function failure (promise: Promise<unknown>): Promise<GraderApiError> {
+  const err = await promise.then(() => null, (e: unknown) => e)
+  expect(err).toBeInstanceOf(GraderApiError)
+  return err as GraderApiError
+}
+
+describe('the TypeScript client against a real grader', () => {
+  let grader: TestGrader
+  let client: GraderClient
+
+  beforeAll(async () => {
+    grader = await startTestGrader()
+    client = new GraderClient({ url: grader.url, apiKey: TEST_KEY })
+  })
+  afterAll(async () => { await grader?.close() })
+
+  it('submits, waits for the verdict and reads it back', async () => {
+    const accepted = await client.submit(python(ADD, TESTS))
+    expect(accepted.state).toBe('queued')
+    const done = await client.wait(accepted.id, { timeoutMs: 60_000 })
+    expect(done.result.status).toBe('pass')
+    expect(done.result.tests.map(t => t.name)).toEqual(['test_solution.py::test_add', 'test_solution.py::test_zero'])
+    expect(await client.get(accepted.id)).toEqual(done)
+  })
+
+  it('submits with wait and gets the finished submission in one call', async () => {
+    const answer = await client.submit(python('def add(a, b):\n    return a - b\n', TESTS), { wait: true })
+    expect(answer.state).toBe('done')
+    if (answer.state !== 'done') return
+    expect(answer.result.status).toBe('fail')
+    expect(answer.result.tests.find(t => t.name.endsWith('test_add'))?.status).toBe('fail')
+  })
+
+  it('streams queued or running, then done with the submission as GET answers it', async () => {
+    const { id } = await client.submit(python(ADD, TESTS))
+    const events: SubmissionEvent[] = []
+    for await (const event of client.stream(id)) events.push(event)
+    const names = events.map(e => e.event)
+    expect(names.at(-1)).toBe('done')
+    expect(['queued', 'running']).toContain(names[0])
+    // nothing after done, and done once
+    expect(names.filter(n => n === 'done')).toHaveLength(1)
+    const done = events.at(-1)!
+    if (done.event !== 'done') return
+    expect(done.data).toEqual(await client.get(id))
+    for (const e of events) expect(e.data.id).toBe(id)
+  })
+
+  it('turns refusals into GraderApiError with the API code and status', async () => {
+    const missing = await failure(client.get('00000000-0000-4000-8000-000000000000'))
+    expect([missing.status, missing.code]).toEqual([404, 'not_found'])
+
+    const badKey = await failure(new GraderClient({ url: grader.url, apiKey: 'not-a-key' }).get('x'))
+    expect([badKey.status, badKey.code]).toEqual([401, 'unauthorized'])
+
+    const badPath = await failure(client.submit(python(ADD, TESTS, { files: { '../escape.py': 'x = 1\n' } })))
+    expect([badPath.status, badPath.code]).toEqual([400, 'invalid_path'])
+
+    const nobody = await failure(new GraderClient({ url: 'http://127.0.0.1:9', apiKey: TEST_KEY }).get('x'))
+    expect([nobody.status, nobody.code]).toEqual([0, 'unreachable'])
+  })
+
+  it('reads Retry-After into retryAfterS when a feedback budget is spent', async () => {
+    const challenge = `client-budget-${Date.now()}`
+    const { version } = await client.putChallenge(challenge, {
+      language: 'python',
+      tests: { 'test_solution.py': TESTS },
+      policy: { feedback: { max: 1, windowS: 3600 } },
+    })
+    expect(version).toMatch(/^[0-9a-f]{16}$/)
+    const first = await client.submit({ challenge, files: { 'solution.py': ADD }, student: 's-1' })
+    const refused = await failure(client.submit({ challenge, files: { 'solution.py': ADD }, student: 's-1' }))
+    expect([refused.status, refused.code]).toEqual([429, 'feedback_budget'])
+    expect(refused.retryAfterS).toBeGreaterThan(3500)
+    expect(refused.retryAfterS).toBeLessThanOrEqual(3600)
+    await client.wait(first.id, { timeoutMs: 60_000 })
+  })
+
+  it('gives up waiting with a timeout error when the verdict is late', async () => {
+    const { id } = await client.submit(python('import time\ntime.sleep(2)\n' + ADD, TESTS))
+    const late = await failure(client.wait(id, { timeoutMs: 300 }))
+    expect([late.status, late.code]).toEqual([0, 'timeout'])
+    await client.wait(id, { timeoutMs: 60_000 })
+  })
+})
