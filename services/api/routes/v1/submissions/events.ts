@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
 import { SubmissionSchema, type Submission } from '../../../../shared/contracts/submission-schema.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
@@ -83,7 +84,20 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
       SubmissionSchema as unknown as Record<string, unknown>)
 
   app.get('/:id/events', {
-    schema: { params: SubmissionParamsSchema, querystring: SubmissionViewQuerySchema },
+    schema: {
+      params: SubmissionParamsSchema,
+      querystring: SubmissionViewQuerySchema,
+      // documentation only (the stream is written directly): what the OpenAPI document shows
+      response: {
+        200: {
+          description: 'Server-sent events, each with an increasing `id:`: `queued` `{"id","state"}`; `running` ' +
+            '`{"id","state","test","done","total"}` when grading starts and at each test started; `done` with the submission ' +
+            'as `GET /v1/submissions/:id` returns it (same `view`), after which the stream closes; `error` ' +
+            '`{"error":{"code","message"}}` if the stream cannot go on. `: keep-alive` comments every 15 s.',
+          content: { 'text/event-stream': { schema: Type.String() } },
+        },
+      },
+    },
   }, async (request, reply) => {
     const { id } = request.params
     const view = request.query.view ?? 'full'
