@@ -28,6 +28,7 @@ import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 import { submissionEventRoutes } from './routes/v1/submissions/events.js'
 import { metadataProblem } from './submission-metadata.js'
+import { queueCollector, type CollectTests } from './suite-collector.js'
 
 /**
  * Everything the API needs, built by the caller (server.ts or a test) and
@@ -60,6 +61,11 @@ export interface ApiDeps {
   progress?: SubmissionProgress
   /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
   hosts: HostRegistry
+  /**
+   * The test ids pytest collects from a suite, to check a challenge's `policy.tests` on PUT.
+   * @defaultValue `queueCollector` on `queue` and `registry`: a collect-only job graded by a worker
+   */
+  collectTests?: CollectTests
   /**
    * The process's Prometheus registry; `/metrics` renders it after adding
    * the grader's metrics to it.
@@ -197,7 +203,11 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async admin => {
       admin.addHook('onRequest', requireAdminKey(config.adminKeys))
       await admin.register(hostRoutes, { prefix: '/hosts', hosts: deps.hosts })
-      await admin.register(challengeRoutes, { prefix: '/challenges', challenges })
+      await admin.register(challengeRoutes, {
+        prefix: '/challenges',
+        challenges,
+        collectTests: deps.collectTests ?? queueCollector({ queue: deps.queue, registry: deps.registry }),
+      })
     })
   }, { prefix: '/v1' })
   return app

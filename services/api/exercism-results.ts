@@ -3,7 +3,7 @@ import type { Result, TestResult } from '../shared/contracts/submission-schema.j
 import type { Reason } from '../shared/contracts/vocabulary.js'
 
 /**
- * Our {@link Result} as an Exercism test-runner `results.json`, version 2
+ * Our {@link Result} as an Exercism test-runner `results.json`, version 2 or 3
  * (https://exercism.org/docs/building/tooling/test-runners/interface), so a
  * platform built for Exercism runners can read our answers unchanged.
  */
@@ -31,6 +31,30 @@ export const ExercismResultsSchema = Type.Object({
   tests: Type.Array(ExercismTestSchema),
 })
 export type ExercismResults = Static<typeof ExercismResultsSchema>
+
+/** One test of an Exercism results.json v3 document: v2's fields and the task it belongs to. */
+export const ExercismV3TestSchema = Type.Object({
+  ...ExercismTestSchema.properties,
+  /**
+   * The task (of the exercise's instructions, numbered from 1) this test is linked to, only where the
+   * suite declares one: `@pytest.mark.task(taskno=N)`, as Exercism's Python track marks tests.
+   */
+  task_id: Type.Optional(Type.Integer({ minimum: 0 })),
+  // closed, like the spec's field list: a document with a field Exercism does not define fails its check
+}, { additionalProperties: false })
+export type ExercismV3Test = Static<typeof ExercismV3TestSchema>
+
+/** The whole Exercism results.json v3 document (a test runner that can link tests to tasks). */
+export const ExercismV3ResultsSchema = Type.Object({
+  version: Type.Literal(3),
+  status: Status,
+  message: Type.Optional(Type.String()),
+  tests: Type.Array(ExercismV3TestSchema),
+}, { additionalProperties: false })
+export type ExercismV3Results = Static<typeof ExercismV3ResultsSchema>
+
+/** Which results.json a client asks for: version 2 (the default) or 3 (tests carry `task_id`). */
+export type ExercismVersion = 2 | 3
 
 /** Exercism caps per-test output at 500 characters and asks runners to say when they cut it. */
 export const EXERCISM_OUTPUT_MAX_CHARS = 500
@@ -72,8 +96,26 @@ const isReported = (test: TestResult): test is TestResult & { status: ExercismTe
 export function toExercismResults (result: Result): ExercismResults {
   const tests = result.tests.filter(isReported).map(toExercismTest)
   if (result.status !== 'error') return { version: 2, status: result.status, tests }
+  return { version: 2, status: 'error', message: errorMessage(result), tests }
+}
+
+function errorMessage (result: Result): string {
   // `reason` comes from another process: an unknown word falls back to the internal wording
   const fallback = (REASON_MESSAGES as Partial<Record<string, string>>)[result.reason ?? 'internal'] ?? REASON_MESSAGES.internal
-  const message = (result.message ?? fallback).slice(0, EXERCISM_MESSAGE_MAX_CHARS)
-  return { version: 2, status: 'error', message, tests }
+  return (result.message ?? fallback).slice(0, EXERCISM_MESSAGE_MAX_CHARS)
+}
+
+/**
+ * Maps a finished result to Exercism's results.json v3: v2 with `task_id` on
+ * each test whose task the suite declared (and on no other: Exercism links a
+ * test to a task only when it belongs to exactly one).
+ */
+export function toExercismV3Results (result: Result): ExercismV3Results {
+  const tests = result.tests.filter(isReported).map((test): ExercismV3Test => {
+    const out: ExercismV3Test = toExercismTest(test)
+    if (test.taskId !== undefined) out.task_id = test.taskId
+    return out
+  })
+  if (result.status !== 'error') return { version: 3, status: result.status, tests }
+  return { version: 3, status: 'error', message: errorMessage(result), tests }
 }

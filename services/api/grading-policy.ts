@@ -110,3 +110,16 @@ export function studentView (result: Result, policy: GradingPolicy | undefined, 
   const keepMessage = message !== undefined && (!anyHidden || result.status === 'pass')
   return { ...rest, tests, ...(keepMessage ? { message } : {}) }
 }
+
+/**
+ * Keys of `policy.tests` that name no test of the suite: exact ids not among
+ * `testIds` (pytest's node ids, as results name them) and globs matching none
+ * of them. Empty when every key is used (or there is no `policy.tests`).
+ */
+export function unknownPolicyKeys (policy: GradingPolicy | undefined, testIds: readonly string[]): string[] {
+  const ids = new Set(testIds)
+  return Object.keys(policy?.tests ?? {}).filter(key => {
+    if (ids.has(key)) return false
+    return !key.includes('*') || !testIds.some(id => globMatches(key, id))
+  })
+}

@@ -29,6 +29,10 @@ export const ERROR_CATALOG = {
    * resolve, or resolves to an address `GRADER_CALLBACK_ALLOW` does not allow.
    */
   invalid_callback: { status: 400, retryable: false },
+  /** A challenge's `policy.tests` names test ids (or globs) that match no test pytest collects from its suite. */
+  unknown_tests: { status: 400, retryable: false },
+  /** A challenge's suite does not collect (a test file that does not import or parse, no test at all), so its policy cannot be checked. */
+  invalid_suite: { status: 400, retryable: false },
   /** No such submission, challenge (or version), host or route. */
   not_found: { status: 404, retryable: false },
   /** Too many files, too many bytes, or a body larger than the server accepts. */

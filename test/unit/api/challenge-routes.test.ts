@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../services/shared/config/config.js'
 import type { Result, Submission } from '../../../services/shared/contracts/submission-schema.js'
+import type { CollectRequest, CollectTests } from '../../../services/api/suite-collector.js'
+import type { SuiteCollection } from '../../../services/shared/contracts/job-schema.js'
+import { GraderError } from '../../../services/shared/errors/grader-error.js'
 import { buildFakeApp, FAKE_API_KEY, FAKE_AUTH, type FakeApp } from './fake-api-deps.js'
 
 const ADMIN_KEY = 'unit-admin-key-0123456789'
@@ -170,5 +173,77 @@ describe('GET /v1/submissions/:id of a challenge submission', () => {
     const got = (await fake.app.inject({ method: 'GET', url: `/v1/submissions/${id}?view=student`, headers: FAKE_AUTH })).json()
     expect(got.result.score).toBeUndefined()
     expect(got.result.tests[1].points).toBeUndefined()
+  })
+})
+
+describe('PUT /v1/challenges/:id checks policy.tests against the suite', () => {
+  // what pytest would collect, as the collectTests seam answers it
+  const IDS = ['test_solution.py::test_shown', 'test_solution.py::test_secret', 'test_solution.py::TestCase::test_p[1]', 'sub/test_more.py::test_x']
+  let answer: SuiteCollection | Error = { ok: true, tests: IDS }
+  const asked: CollectRequest[] = []
+  const collectTests: CollectTests = async request => {
+    asked.push(request)
+    if (answer instanceof Error) throw answer
+    return answer
+  }
+  let checked: FakeApp
+  beforeAll(async () => {
+    const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, GRADER_ADMIN_KEYS: ADMIN_KEY, LOG_LEVEL: 'silent' })
+    checked = await buildFakeApp({ config, collectTests })
+  })
+  afterAll(async () => { await checked?.close() })
+  const putChecked = async (id: string, tests: Record<string, unknown> | undefined) => {
+    const body = { ...TWO_SUM, policy: tests === undefined ? { dueAt: TWO_SUM.policy.dueAt } : { tests } }
+    return await checked.app.inject({ method: 'PUT', url: `/v1/challenges/${id}`, headers: ADMIN, payload: body })
+  }
+
+  it('stores a policy whose exact ids and globs all name collected tests, collecting with the starter files', async () => {
+    answer = { ok: true, tests: IDS }
+    asked.length = 0
+    const res = await putChecked('all-known', { 'test_solution.py::test_shown': { points: 2 }, 'test_solution.py::TestCase::*': { points: 3 }, 'sub/*': { visibility: 'hidden' } })
+    expect(res.statusCode).toBe(200)
+    expect(asked).toEqual([{ language: 'python', tests: TWO_SUM.tests, starter: TWO_SUM.starter, limits: TWO_SUM.limits }])
+  })
+
+  it('refuses with 400 unknown_tests, listing every exact id and glob that names no test', async () => {
+    answer = { ok: true, tests: IDS }
+    const res = await putChecked('typos', { 'test_solution.py::test_shown': {}, 'test_solution.py::test_shwon': { points: 2 }, 'tests/*': {} })
+    expect(res.statusCode).toBe(400)
+    const { code, message } = res.json().error
+    expect(code).toBe('unknown_tests')
+    expect(message).toContain('"test_solution.py::test_shwon"')
+    expect(message).toContain('"tests/*"')
+    expect(message).toContain('2 tests the suite does not have')
+    const [unknownPart, knownPart] = (message as string).split('. The suite\'s tests are: ')
+    expect(unknownPart).not.toContain('"test_solution.py::test_shown"')
+    expect(knownPart).toContain('"sub/test_more.py::test_x"')
+    // nothing stored
+    expect(checked.challenges.has('typos')).toBe(false)
+  })
+
+  it('refuses a suite that does not collect with 400 invalid_suite and pytest\'s reason', async () => {
+    answer = { ok: false, problem: 'pytest could not collect test_solution.py:\nE   SyntaxError' }
+    const res = await putChecked('broken', { 'test_solution.py::test_shown': {} })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('invalid_suite')
+    expect(res.json().error.message).toContain('SyntaxError')
+  })
+
+  it('collects nothing for a policy that names no test, nor for a version already stored', async () => {
+    asked.length = 0
+    answer = new Error('must not be asked')
+    expect((await putChecked('no-names', undefined)).statusCode).toBe(200)
+    answer = { ok: true, tests: IDS }
+    expect((await putChecked('twice', { 'test_solution.py::test_shown': {} })).statusCode).toBe(200)
+    expect((await putChecked('twice', { 'test_solution.py::test_shown': {} })).statusCode).toBe(200)
+    expect(asked).toHaveLength(1)
+  })
+
+  it('answers 503 unavailable when no worker can collect, and stores nothing', async () => {
+    answer = new GraderError('unavailable', 'no grading worker is running')
+    const res = await putChecked('no-worker', { 'test_solution.py::test_shown': {} })
+    expect(res.statusCode).toBe(503)
+    expect(res.json().error.code).toBe('unavailable')
+    expect(checked.challenges.has('no-worker')).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 import { Value } from 'typebox/value'
 import { describe, expect, it } from 'vitest'
-import { EXERCISM_OUTPUT_MAX_CHARS, ExercismResultsSchema, toExercismResults } from '../../../services/api/exercism-results.js'
+import { EXERCISM_OUTPUT_MAX_CHARS, ExercismResultsSchema, ExercismV3ResultsSchema, toExercismResults, toExercismV3Results } from '../../../services/api/exercism-results.js'
 import type { Result } from '../../../services/shared/contracts/submission-schema.js'
 import type { Reason } from '../../../services/shared/contracts/vocabulary.js'
 
@@ -66,5 +66,57 @@ describe('toExercismResults', () => {
     expect(output.startsWith('y'.repeat(EXERCISM_OUTPUT_MAX_CHARS))).toBe(true)
     expect(output).not.toContain('y'.repeat(EXERCISM_OUTPUT_MAX_CHARS + 1))
     expect(output).toMatch(/truncated/)
+  })
+})
+
+describe('toExercismV3Results', () => {
+  // The v3 example of Exercism's test-runner interface (docs/building/tooling/test-runners/interface.md,
+  // "v3 example"), without its `"message": null` (null or absent are both allowed; we omit).
+  const SPEC_V3_EXAMPLE = {
+    version: 3,
+    status: 'fail',
+    tests: [{
+      name: 'Test that the thing works',
+      status: 'fail',
+      message: 'Expected 42 but got 123123',
+      output: 'Debugging information output by the user',
+      test_code: 'assert_equal 42, answerToTheUltimateQuestion()',
+      task_id: 1,
+    }],
+  }
+
+  it('accepts the interface document\'s own v3 example, so the field names are the spec\'s', () => {
+    expect(Value.Check(ExercismV3ResultsSchema, SPEC_V3_EXAMPLE)).toBe(true)
+    // and refuses what the spec does not have
+    expect(Value.Check(ExercismV3ResultsSchema, { ...SPEC_V3_EXAMPLE, tests: [{ ...SPEC_V3_EXAMPLE.tests[0], taskId: 1 }] })).toBe(false)
+  })
+
+  it('links a test to its declared task with task_id, and leaves tests without one unlinked', () => {
+    const doc = toExercismV3Results(result({
+      status: 'fail',
+      tests: [
+        { name: 'test_lasagna.py::LasagnaTest::test_bake_time', status: 'pass', taskId: 1 },
+        { name: 'test_lasagna.py::LasagnaTest::test_oven', status: 'fail', message: 'assert 2 == 3', taskId: 2 },
+        { name: 'test_lasagna.py::test_untasked', status: 'pass' },
+        { name: 'test_lasagna.py::test_skipped', status: 'skip', taskId: 3 },
+      ],
+    }))
+    expect(doc).toEqual({
+      version: 3,
+      status: 'fail',
+      tests: [
+        { name: 'test_lasagna.py::LasagnaTest::test_bake_time', status: 'pass', task_id: 1 },
+        { name: 'test_lasagna.py::LasagnaTest::test_oven', status: 'fail', message: 'assert 2 == 3', task_id: 2 },
+        { name: 'test_lasagna.py::test_untasked', status: 'pass' },
+      ],
+    })
+    expect(Value.Check(ExercismV3ResultsSchema, doc)).toBe(true)
+  })
+
+  it('keeps v2 free of task_id, and gives an error result its message in v3 too', () => {
+    const tasked = result({ status: 'pass', tests: [{ name: 'a', status: 'pass', taskId: 1 }] })
+    expect(JSON.stringify(toExercismResults(tasked))).not.toContain('task')
+    const doc = toExercismV3Results(result({ status: 'error', ...reason('syntax'), message: 'line 3' }))
+    expect(doc).toEqual({ version: 3, status: 'error', message: 'line 3', tests: [] })
   })
 })

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Registry } from 'prom-client'
 import { buildApp, type ApiDeps } from '../../../services/api/app.js'
+import type { CollectTests } from '../../../services/api/suite-collector.js'
 import { loadConfig } from '../../../services/shared/config/config.js'
 import type { Challenge, ChallengeRequest } from '../../../services/shared/contracts/challenge-schema.js'
 import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
@@ -95,6 +96,7 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
   })
   const deps: ApiDeps = {
     config,
+    collectTests: fakeCollectTests,
     store: store as unknown as SubmissionStore,
     queue: queue as unknown as Queue<GradingJob>,
     redis: { async ping () { return 'PONG' } } as unknown as Redis,
@@ -119,4 +121,18 @@ export function goodSubmission (overrides: Record<string, unknown> = {}): Record
     tests: { 'test_solution.py': 'from solution import add\n\ndef test_add():\n    assert add(1, 1) == 2\n' },
     ...overrides,
   }
+}
+
+/**
+ * Stands in for pytest's collection (the `collectTests` seam): the ids of the
+ * top-level `def test…` functions of each `test_*.py` file, in file order.
+ * The real one runs pytest in a grading container (integration tests).
+ */
+export const fakeCollectTests: CollectTests = async ({ tests }) => {
+  const ids: string[] = []
+  for (const [path, text] of Object.entries(tests)) {
+    if (!/(^|\/)test_[^/]*\.py$/.test(path)) continue
+    for (const match of text.matchAll(/^def (test\w*)\(/gm)) ids.push(`${path}::${match[1] as string}`)
+  }
+  return ids.length > 0 ? { ok: true, tests: ids } : { ok: false, problem: 'the suite defines no test' }
 }

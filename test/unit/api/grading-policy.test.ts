@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalJson, challengeVersion, globMatches, isHidden, pointsFor, scoreResult, studentView } from '../../../services/api/grading-policy.js'
+import { canonicalJson, challengeVersion, globMatches, isHidden, pointsFor, scoreResult, studentView, unknownPolicyKeys } from '../../../services/api/grading-policy.js'
 import type { GradingPolicy } from '../../../services/shared/contracts/challenge-schema.js'
 import type { Result } from '../../../services/shared/contracts/submission-schema.js'
 
@@ -112,5 +112,19 @@ describe('challengeVersion', () => {
     expect(b).toBe(a)
     expect(challengeVersion({ language: 'python', tests: { 'a.py': '1', 'b.py': '3' } })).not.toBe(a)
     expect(canonicalJson({ b: [1, { d: 1, c: undefined }], a: 'x' })).toBe('{"a":"x","b":[1,{"d":1}]}')
+  })
+})
+
+describe('unknownPolicyKeys', () => {
+  const IDS = ['test_a.py::test_one', 'test_a.py::TestK::test_two[x-1]', 'sub/test_b.py::test_three']
+
+  it('lists exact ids the suite lacks and globs that match none of its tests, in key order', () => {
+    const policy: GradingPolicy = { tests: { 'test_a.py::test_one': {}, 'test_a.py::test_onee': {}, 'sub/*': {}, 'other/*': {}, '*two[x-1]': {} } }
+    expect(unknownPolicyKeys(policy, IDS)).toEqual(['test_a.py::test_onee', 'other/*'])
+  })
+
+  it('finds nothing unknown without policy.tests', () => {
+    expect(unknownPolicyKeys(undefined, IDS)).toEqual([])
+    expect(unknownPolicyKeys({ dueAt: '2027-01-01T00:00:00Z' }, [])).toEqual([])
   })
 })

@@ -1,15 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { CHALLENGE_ID_PATTERN, ChallengeRequestSchema, ChallengeSchema } from '../../../../shared/contracts/challenge-schema.js'
+import { CHALLENGE_ID_PATTERN, ChallengeRequestSchema, ChallengeSchema, type ChallengeRequest } from '../../../../shared/contracts/challenge-schema.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
 import { checkSubmissionFiles } from '../../../file-paths.js'
-import { challengeVersion } from '../../../grading-policy.js'
+import { challengeVersion, unknownPolicyKeys } from '../../../grading-policy.js'
+import type { CollectTests } from '../../../suite-collector.js'
 
 /** What the challenge routes need. */
 export interface ChallengeRoutesOptions {
   challenges: ChallengeStore
+  /** The test ids of a suite, as pytest collects them in a grading container: checks `policy.tests`. */
+  collectTests: CollectTests
 }
+
+/** Most unknown keys, and known ids, a refusal lists. */
+const LISTED_MAX = 20
+
+const listed = (names: string[]): string =>
+  names.slice(0, LISTED_MAX).map(n => JSON.stringify(n.slice(0, 200))).join(', ') + (names.length > LISTED_MAX ? ` and ${names.length - LISTED_MAX} more` : '')
 
 const ParamsSchema = Type.Object({ id: Type.String({ pattern: CHALLENGE_ID_PATTERN }) })
 
@@ -23,7 +32,26 @@ export const challengeNotFound = (id: string, version?: string): GraderError =>
  * scope): store a version, read the latest, list versions, delete.
  */
 export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> = async (app, opts) => {
-  const { challenges } = opts
+  const { challenges, collectTests } = opts
+
+  /**
+   * Refuses a policy whose `policy.tests` keys name no test of the suite. Only
+   * pytest knows the ids (parametrize, unittest classes, subfolders), so the
+   * suite is collected in a real grading container; a version already stored
+   * was checked when it was first put.
+   */
+  async function checkPolicyTests (id: string, version: string, body: ChallengeRequest): Promise<void> {
+    if (Object.keys(body.policy?.tests ?? {}).length === 0) return
+    if (await challenges.get(id, version) !== null) return
+    const collection = await collectTests({ language: body.language, tests: body.tests, starter: body.starter, limits: body.limits })
+    if (!collection.ok) {
+      throw new GraderError('invalid_suite', `the suite does not collect, so policy.tests cannot be checked against it: ${collection.problem}`)
+    }
+    const unknown = unknownPolicyKeys(body.policy, collection.tests)
+    if (unknown.length > 0) {
+      throw new GraderError('unknown_tests', `policy.tests names ${unknown.length === 1 ? 'a test' : `${unknown.length} tests`} the suite does not have: ${listed(unknown)}. The suite's tests are: ${listed(collection.tests)}`)
+    }
+  }
 
   app.put('/:id', {
     schema: {
@@ -41,6 +69,7 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
       throw new GraderError('invalid_request', 'policy.dueAt must be an ISO 8601 date-time')
     }
     const version = challengeVersion(body)
+    await checkPolicyTests(id, version, body)
     await challenges.put(id, version, body)
     request.log.info({ challenge: id, version }, 'challenge stored')
     return { id, version }
