@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Queue } from 'bullmq'
 import type { FastifyBaseLogger } from 'fastify'
+import { CallbackAllowList } from '../delivery/callback-allow-list.js'
+import { checkCallbackUrl } from '../delivery/callback-url-check.js'
 import type { Config } from '../shared/config/config.js'
 import { resolveLimits } from '../shared/config/limits.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
@@ -152,6 +154,8 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
   checkSubmissionFiles(files, tests)
   // before the store: it is written and echoed back as JSON
   if (metadata !== undefined) checkMetadata(metadata)
+  // resolved now to refuse a bad target at once (400); delivery checks every connection again
+  if (body.callbackUrl !== undefined) await checkCallbackUrl(body.callbackUrl, new CallbackAllowList(deps.config.callbackAllow))
 
   // ── checks against the grader's state ─────────────────────────────────────
   await checkLanguage(deps.registry, language)
@@ -175,6 +179,7 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
     metadata: metadata ?? {},
     ...(challenge !== undefined ? { challenge: challenge.id, version: challenge.version } : {}),
     ...(student !== undefined ? { student } : {}),
+    ...(body.callbackUrl !== undefined ? { callbackUrl: body.callbackUrl } : {}),
     ...(opts.batch !== undefined ? { batch: opts.batch } : {}),
     ...(opts.regradeOf !== undefined ? { regradeOf: opts.regradeOf } : {}),
   }

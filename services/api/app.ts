@@ -7,7 +7,9 @@ import type { Config } from '../shared/config/config.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
 import { GraderError } from '../shared/errors/grader-error.js'
+import { BatchStore } from '../shared/store/batch-store.js'
 import { ChallengeStore } from '../shared/store/challenge-store.js'
+import { IdempotencyStore } from '../shared/store/idempotency-store.js'
 import type { HostRegistry } from '../shared/store/host-registry.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 import { SubmissionProgress } from '../shared/store/submission-progress.js'
@@ -23,7 +25,9 @@ import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes } from './routes/metrics.js'
+import { batchRoutes } from './routes/v1/batches/index.js'
 import { challengeRoutes } from './routes/v1/challenges/index.js'
+import { regradeRoutes } from './routes/v1/challenges/regrade.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 import { submissionEventRoutes } from './routes/v1/submissions/events.js'
@@ -59,6 +63,16 @@ export interface ApiDeps {
    * @defaultValue a `SubmissionProgress` on `redis` with `config.prefix` and `config.resultTtlS`
    */
   progress?: SubmissionProgress
+  /**
+   * `Idempotency-Key` entries of the POST routes.
+   * @defaultValue an `IdempotencyStore` on `redis` with `config.prefix` and `config.resultTtlS`
+   */
+  idempotency?: IdempotencyStore
+  /**
+   * Batches and regrades, for `POST /v1/submissions/batch` and `GET /v1/batches/:id`.
+   * @defaultValue a `BatchStore` on `redis` with `config.prefix` and `config.resultTtlS`
+   */
+  batches?: BatchStore
   /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
   hosts: HostRegistry
   /**
@@ -179,6 +193,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   })
   await app.register(metricsRoutes, { collector })
   const challenges = deps.challenges ?? new ChallengeStore(deps.redis, config.prefix)
+  const batches = deps.batches ?? new BatchStore(deps.redis, config.prefix, config.resultTtlS)
   await app.register(async v1 => {
     v1.addHook('onRequest', requireApiKey(acceptedKeys(config.apiKeys, config.adminKeys)))
     await v1.register(submissionRoutes, {
@@ -189,7 +204,10 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       registry: deps.registry,
       waiter,
       challenges,
+      idempotency: deps.idempotency ?? new IdempotencyStore(deps.redis, config.prefix, config.resultTtlS),
+      batches,
     })
+    await v1.register(batchRoutes, { prefix: '/batches', batches, store: deps.store })
     // its own plugin: the stream and its progress subscription live apart from the other submission routes
     await v1.register(submissionEventRoutes, {
       prefix: '/submissions',
@@ -203,6 +221,10 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     await v1.register(async admin => {
       admin.addHook('onRequest', requireAdminKey(config.adminKeys))
       await admin.register(hostRoutes, { prefix: '/hosts', hosts: deps.hosts })
+      // apart from challengeRoutes: the regrade needs the queue and the submission store
+      await admin.register(regradeRoutes, {
+        prefix: '/challenges', config, store: deps.store, queue: deps.queue, registry: deps.registry, challenges, batches,
+      })
       await admin.register(challengeRoutes, {
         prefix: '/challenges',
         challenges,

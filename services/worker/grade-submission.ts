@@ -7,7 +7,9 @@ import type { GradingJob, SuiteCollection } from '../shared/contracts/job-schema
 import type { Result } from '../shared/contracts/submission-schema.js'
 import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
 import type { MetricsStore } from '../shared/observability/metrics-store.js'
+import type { BatchStore } from '../shared/store/batch-store.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
+import { countBatchMember } from './batch-completion.js'
 import { ProgressReporter, type ProgressPublisher } from './progress-reporter.js'
 import { collectSuite } from './collect-suite.js'
 
@@ -28,6 +30,11 @@ export interface GradeDeps {
    * @defaultValue none: no progress is published
    */
   progress?: ProgressPublisher
+  /**
+   * Batches whose members' completions are counted (`GET /v1/batches/:id`).
+   * @defaultValue none: batch progress is not counted
+   */
+  batches?: BatchStore
 }
 
 /** Job data a retry adds: the host that failed, so the next attempt goes elsewhere. */
@@ -82,6 +89,7 @@ export function createGradeProcessor (deps: GradeDeps) {
       const first = await deps.store.complete(data.submissionId, result)
       hostLog.info({ status: result.status, reason: result.reason, durationMs, queueMs, duplicate: !first }, 'graded')
       if (first) {
+        await countBatchMember({ batches: deps.batches, log }, data)
         await deps.metrics.graded({
           language: data.language, status: result.status, reason: result.reason, host: lease.host.id,
           timings: result.timings, endToEndMs: Date.now() - data.enqueuedAt,
@@ -102,6 +110,7 @@ export function createGradeProcessor (deps: GradeDeps) {
         status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: attempt,
       })
       if (first) {
+        await countBatchMember({ batches: deps.batches, log }, data)
         await deps.metrics.graded({ language: data.language, status: 'error', reason: 'internal', endToEndMs: Date.now() - data.enqueuedAt })
           .catch(() => {})
       }

@@ -14,6 +14,8 @@ import { SubmissionProgress } from '../shared/store/submission-progress.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
+import { BatchStore } from '../shared/store/batch-store.js'
+import { countBatchMember } from './batch-completion.js'
 import { createGradeProcessor, INTERNAL_MESSAGE } from './grade-submission.js'
 
 /** Heartbeats and host views: often enough that ops see a state change within seconds. */
@@ -90,7 +92,8 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
 
   const seccompProfile = loadSeccompProfile(config.seccomp)
   const progress = new SubmissionProgress(redis, config.prefix, config.resultTtlS)
-  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes, progress })
+  const batches = new BatchStore(redis, config.prefix, config.resultTtlS)
+  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes, progress, batches })
   worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
@@ -110,8 +113,9 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     if (!final) return
     void store.complete(job.data.submissionId, {
       status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: job.attemptsMade,
-    }).then(first => {
+    }).then(async first => {
       if (first) log.error({ err, submissionId: job.data.submissionId }, 'job given up by the queue: completed as internal')
+      if (first) await countBatchMember({ batches, log }, job.data)
     }).catch((e: Error) => log.warn({ err: e }, 'could not complete a job the queue gave up'))
   })
   await worker.waitUntilReady()

@@ -34,3 +34,19 @@ export const AcceptedSchema = Type.Object({
   state: SubmissionSchema.properties.state,
 })
 export type Accepted = Static<typeof AcceptedSchema>
+
+/**
+ * Headers of `POST /v1/submissions` and `POST /v1/submissions/batch`
+ * (listed for the OpenAPI document; the key itself is checked by
+ * `readIdempotencyKey`, so a bad one gets a precise message).
+ */
+export const IdempotencyHeadersSchema = Type.Object({
+  /**
+   * Makes the POST safe to retry: the same key (per API key) with the same
+   * body answers the submission (or batch) the first request made, graded
+   * once; with another body, 409 `idempotency_conflict`. 1 to 255 visible
+   * ASCII characters (a UUID is a good key); remembered as long as what it
+   * made is kept (`GRADER_RESULT_TTL_S`).
+   */
+  'idempotency-key': Type.Optional(Type.String()),
+})

@@ -40,6 +40,8 @@ export const EnvSchema = Type.Object({
   GRADER_QUEUE_MAX: Type.Integer({ minimum: 1, default: 10_000 }),
   /** How long a finished submission stays readable, in seconds. @defaultValue 86400 */
   GRADER_RESULT_TTL_S: Type.Integer({ minimum: 60, default: 86_400 }),
+  /** Most submissions in one `POST /v1/submissions/batch`; more is 413 `batch_too_large`. @defaultValue 100 */
+  GRADER_BATCH_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
   /** Name of this worker in container labels and logs. @defaultValue the host name + pid */
   GRADER_WORKER_ID: Type.String({ default: `${hostname()}-${process.pid}` }),
   /** Prefix of Redis keys and the queue, so several graders can share a Redis. @defaultValue grader */
@@ -108,6 +110,8 @@ export interface Config {
   readonly waitMaxMs: number
   readonly queueMax: number
   readonly resultTtlS: number
+  /** Most submissions in one batch. */
+  readonly batchMax: number
   readonly workerId: string
   readonly prefix: string
   readonly logLevel: string
@@ -174,6 +178,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     waitMaxMs: e.GRADER_WAIT_MAX_MS,
     queueMax: e.GRADER_QUEUE_MAX,
     resultTtlS: e.GRADER_RESULT_TTL_S,
+    batchMax: e.GRADER_BATCH_MAX,
     workerId: e.GRADER_WORKER_ID,
     prefix: e.GRADER_PREFIX,
     logLevel: e.LOG_LEVEL,

@@ -37,6 +37,10 @@ export const ERROR_CATALOG = {
   not_found: { status: 404, retryable: false },
   /** Too many files, too many bytes, or a body larger than the server accepts. */
   payload_too_large: { status: 413, retryable: false },
+  /** An `Idempotency-Key` already used with another body, or whose first request is still being accepted. */
+  idempotency_conflict: { status: 409, retryable: false },
+  /** A batch with more submissions than `GRADER_BATCH_MAX`. */
+  batch_too_large: { status: 413, retryable: false },
   /** The queue is full: try again later. */
   rate_limited: { status: 429, retryable: true },
   /** A student used up a challenge's feedback budget (`policy.feedback`); `Retry-After` says when the next one is allowed. */

@@ -99,6 +99,13 @@ export class SubmissionStore {
     return regrades.length > 0 ? { ...submission, regrades } : submission
   }
 
+  /** Several records at once (one MGET), in order; null for one expired or deleted. Regrade lists are not read. */
+  async getMany (ids: readonly string[]): Promise<Array<Submission | null>> {
+    if (ids.length === 0) return []
+    const raws = await this.redis.mget(...ids.map(id => this.key(id)))
+    return raws.map(raw => (raw === null ? null : JSON.parse(raw) as Submission))
+  }
+
   /** The files kept for a regrade; null once expired or deleted. */
   async files (id: string): Promise<KeptFiles | null> {
     const raw = await this.redis.get(this.filesKey(id))
@@ -142,7 +149,9 @@ export class SubmissionStore {
     const submission = await this.get(id)
     if (submission === null) return null
     const attached = await this.redis.smembers(this.attachedKey(id))
-    const tx = this.redis.multi().del(this.key(id), this.completedKey(id), this.filesKey(id), this.regradesKey(id), this.attachedKey(id), ...attached)
+    // `:progress` is the worker's last progress update (SubmissionProgress)
+    const tx = this.redis.multi().del(this.key(id), this.completedKey(id), this.filesKey(id), this.regradesKey(id), this.attachedKey(id),
+      `${this.key(id)}:progress`, ...attached)
     if (submission.challenge !== undefined) tx.zrem(this.challengeIndexKey(submission.challenge), id)
     if (submission.regradeOf !== undefined) tx.lrem(this.regradesKey(submission.regradeOf), 0, id)
     await tx.exec()

@@ -1,19 +1,27 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Queue } from 'bullmq'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { Redis } from 'ioredis'
+import { Type } from 'typebox'
 import type { Config } from '../../../../shared/config/config.js'
 import type { GradingJob } from '../../../../shared/contracts/job-schema.js'
 import { SubmissionRequestSchema, SubmissionSchema, type Submission } from '../../../../shared/contracts/submission-schema.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
 import { acceptSubmission, FeedbackBudgetSpent, type AcceptDeps } from '../../../accept-submission.js'
+import type { BatchStore } from '../../../../shared/store/batch-store.js'
 import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
+import type { IdempotencyStore } from '../../../../shared/store/idempotency-store.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
 import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js'
+import { bodyHash, idempotencyScope, readIdempotencyKey } from '../../../idempotency-key.js'
+import { acceptBatch } from '../batches/accept-batch.js'
+import { BATCH_BODY_LIMIT_BYTES, BatchAcceptedSchema, BatchRequestSchema } from '../batches/batch-schema.js'
+import { batchProgress } from '../batches/index.js'
 import { ExercismResultsSchema, toExercismResults } from '../../../exercism-results.js'
 import { scoreResult, studentView } from '../../../grading-policy.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
-import { AcceptedSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
+import { AcceptedSchema, IdempotencyHeadersSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { untilClientGone } from './client-gone.js'
 
 /** What the submission routes need; passed in, never imported as singletons. */
@@ -24,12 +32,47 @@ export interface SubmissionRoutesOptions {
   registry: WorkerRegistry
   waiter: ResultWaiter
   challenges: ChallengeStore
+  /** `Idempotency-Key` entries. */
+  idempotency: IdempotencyStore
+  /** Batches (`POST /v1/submissions/batch`). */
+  batches: BatchStore
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const notFound = (id: string): GraderError =>
   new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
+
+/** What `claimId` decided: the id to answer with, and whether an earlier request made it. */
+interface Claimed {
+  id: string
+  replay: boolean
+  /** The idempotency entry claimed, attached to what the request creates. */
+  key?: string
+  /** Gives the key back when the request is refused. */
+  release: () => Promise<void>
+}
+
+/**
+ * Removes a deleted submission's job and its files with it, unless a
+ * worker holds it (BullMQ refuses to remove a locked job): that run's result
+ * is then dropped by the store, and the job removed when it completes. The
+ * queue's event stream names job ids, so the submission's entries are
+ * removed from it too.
+ */
+async function removeJob (queue: Queue<GradingJob>, id: string, log: FastifyBaseLogger): Promise<void> {
+  const job = await queue.getJob(id)
+  if (job !== undefined) {
+    await job.remove().catch((err: unknown) => { log.info({ err, submissionId: id }, 'job held by a worker: its result will be dropped') })
+  }
+  // BullMQ's client type is a narrow interface; it is the ioredis connection the queue was given
+  const redis = await queue.client as unknown as Redis
+  const stream = `${queue.opts.prefix ?? 'bull'}:${queue.name}:events`
+  // bounded: BullMQ trims the stream to about 10 000 events
+  const events = await redis.xrange(stream, '-', '+')
+  const ours = events.filter(([, fields]) => fields.some((value, i) => i % 2 === 1 && value.includes(id))).map(([entryId]) => entryId)
+  if (ours.length > 0) await redis.xdel(stream, ...ours)
+}
 
 /**
  * The submission as a client reads it: for a challenge submission, scored
@@ -55,28 +98,65 @@ async function viewOf (submission: Submission, challenges: ChallengeStore, view:
  * enclosing scope.
  */
 export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions> = async (app, opts) => {
-  const { config, store, registry, waiter, challenges } = opts
+  const { config, store, registry, waiter, challenges, idempotency, batches } = opts
   const acceptDeps = (log: FastifyBaseLogger): AcceptDeps => ({ config, store, queue: opts.queue, registry, challenges, log })
+
+  /**
+   * The id a POST creates, or the one an earlier request with the same
+   * `Idempotency-Key` (same API key, same body) created. A key used with
+   * another body is a 409; the key of a refused request is given back, so the
+   * client may retry with it.
+   */
+  async function claimId (request: FastifyRequest, body: unknown, exists: (id: string) => Promise<boolean>): Promise<Claimed> {
+    const idempotencyKey = readIdempotencyKey(request.headers['idempotency-key'])
+    const id = randomUUID()
+    if (idempotencyKey === undefined) return { id, replay: false, release: async () => {} }
+    const scope = idempotencyScope(request.headers.authorization)
+    const hash = bodyHash(body)
+    const claim = await idempotency.claim(scope, idempotencyKey, { bodyHash: hash, id })
+    if (claim.claimed) {
+      return { id, replay: false, key: claim.key, release: async () => { await idempotency.release(scope, idempotencyKey, id) } }
+    }
+    if (claim.entry.bodyHash !== hash) {
+      throw new GraderError('idempotency_conflict', 'this Idempotency-Key was already used with another body; use a new key for a new request')
+    }
+    if (!await exists(claim.entry.id)) {
+      throw new GraderError('idempotency_conflict', 'the first request with this Idempotency-Key is still being accepted; retry in a moment')
+    }
+    return { id: claim.entry.id, replay: true, release: async () => {} }
+  }
 
   app.post('/', {
     schema: {
       body: SubmissionRequestSchema,
       querystring: SubmitQuerySchema,
+      headers: IdempotencyHeadersSchema,
       response: { 200: SubmissionSchema, 202: AcceptedSchema },
     },
   }, async (request, reply) => {
-    const id = randomUUID()
+    const claimed = await claimId(request, request.body, async id => await store.get(id) !== null)
+    const { id } = claimed
     // registered before enqueueing, so even an instant completion is caught
     const watch = request.query.wait === true ? waiter.watch(id) : undefined
-    try {
-      await acceptSubmission(acceptDeps(request.log), request.body, { id })
-    } catch (err) {
-      watch?.cancel()
-      if (err instanceof FeedbackBudgetSpent) void reply.header('retry-after', String(err.retryAfterS))
-      throw err
+    if (claimed.replay) {
+      void reply.header('idempotent-replayed', 'true')
+    } else {
+      try {
+        await acceptSubmission(acceptDeps(request.log), request.body, { id })
+      } catch (err) {
+        watch?.cancel()
+        await claimed.release().catch((releaseErr: unknown) => { request.log.warn({ err: releaseErr }, 'idempotency key not released') })
+        if (err instanceof FeedbackBudgetSpent) void reply.header('retry-after', String(err.retryAfterS))
+        throw err
+      }
+      // the entry now expires, and is deleted, with the submission
+      if (claimed.key !== undefined) await store.attach(id, claimed.key)
     }
     void reply.header('location', `/v1/submissions/${id}`)
-    if (watch === undefined) return reply.code(202).send({ id, state: 'queued' })
+    if (watch === undefined) {
+      const state = claimed.replay ? (await store.get(id))?.state ?? 'queued' : 'queued'
+      return reply.code(202).send({ id, state })
+    }
 
     const gone = untilClientGone(request, reply)
     try {
@@ -104,6 +184,44 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     const submission = UUID.test(id) ? await store.get(id) : null
     if (submission === null) throw notFound(id)
     return await viewOf(submission, challenges, request.query.view ?? 'full')
+  })
+
+  app.post('/batch', {
+    bodyLimit: BATCH_BODY_LIMIT_BYTES,
+    schema: { body: BatchRequestSchema, headers: IdempotencyHeadersSchema, response: { 202: BatchAcceptedSchema } },
+  }, async (request, reply) => {
+    // checked before the key is claimed: a refused batch leaves no trace
+    if (request.body.submissions.length > config.batchMax) {
+      throw new GraderError('batch_too_large', `a batch holds at most ${config.batchMax} submissions (GRADER_BATCH_MAX), not ${request.body.submissions.length}`)
+    }
+    const claimed = await claimId(request, request.body, async id => await batches.get(id) !== null)
+    void reply.header('location', `/v1/batches/${claimed.id}`)
+    if (claimed.replay) {
+      void reply.header('idempotent-replayed', 'true')
+      const progress = await batchProgress(batches, store, claimed.id)
+      const members = progress?.submissions ?? []
+      return reply.code(202).send({ id: claimed.id, accepted: members.length, submissions: members.map(m => ({ id: m.id, state: m.state })) })
+    }
+    let accepted
+    try {
+      accepted = await acceptBatch({ ...acceptDeps(request.log), batches }, request.body, claimed.id)
+    } catch (err) {
+      await claimed.release().catch(() => {})
+      throw err
+    }
+    return reply.code(202).send(accepted.answer)
+  })
+
+  app.delete('/:id', {
+    schema: { params: SubmissionParamsSchema, response: { 204: Type.Null({ description: 'Deleted: nothing of the submission is kept' }) } },
+  }, async (request, reply) => {
+    const { id } = request.params
+    const submission = UUID.test(id) ? await store.purge(id) : null
+    if (submission === null) throw notFound(id)
+    await removeJob(opts.queue, id, request.log)
+    if (submission.batch !== undefined) await batches.forget(submission.batch, id, submission.state === 'done')
+    request.log.info({ submissionId: id, state: submission.state }, 'submission deleted')
+    return reply.code(204).send(null)
   })
 
   app.get('/:id/results.json', {

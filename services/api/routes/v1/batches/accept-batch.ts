@@ -1,0 +1,60 @@
+import { Compile } from 'typebox/compile'
+import { SubmissionRequestSchema, type SubmissionRequest } from '../../../../shared/contracts/submission-schema.js'
+import { GraderError, isGraderError } from '../../../../shared/errors/grader-error.js'
+import type { BatchStore } from '../../../../shared/store/batch-store.js'
+import { acceptSubmission, type AcceptDeps } from '../../../accept-submission.js'
+import { formatSchemaErrors } from '../../../plugins/schema-error-formatter.js'
+import type { BatchAccepted, BatchEntryAnswer, BatchRequest } from './batch-schema.js'
+
+const entryCheck = Compile(SubmissionRequestSchema)
+
+/** What accepting a batch needs: what one submission needs, and the batch store. */
+export interface BatchDeps extends AcceptDeps {
+  batches: BatchStore
+}
+
+/** An entry refused with `err`, in the one error shape; a fault of ours is named, never detailed. */
+function refusal (err: unknown, deps: BatchDeps, index: number): BatchEntryAnswer {
+  if (isGraderError(err) && err.status < 500) return { error: { code: err.code, message: err.message } }
+  if (isGraderError(err) && err.code === 'unavailable') return { error: { code: err.code, message: err.message } }
+  deps.log.error({ err, entry: index }, 'batch entry not accepted')
+  return { error: { code: 'internal', message: 'this submission could not be accepted because of a problem on our side; send it again' } }
+}
+
+/**
+ * Accepts a batch: each entry as `POST /v1/submissions` would (the same
+ * checks, in `acceptSubmission`), one after the other, so the answers keep
+ * the request's order and one batch cannot flood Redis with parallel
+ * writes. A bad entry gets its own error and the others go on.
+ *
+ * The batch is made before its first member and sealed after its last, so a
+ * member finished before the batch is complete is counted all the same
+ * (`BatchStore.seal`). Returns whether the batch was done at sealing too
+ * (every member already graded, or none accepted).
+ */
+export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: string): Promise<{ answer: BatchAccepted, finished: boolean }> {
+  if (body.submissions.length > deps.config.batchMax) {
+    throw new GraderError('batch_too_large', `a batch holds at most ${deps.config.batchMax} submissions (GRADER_BATCH_MAX), not ${body.submissions.length}`)
+  }
+  await deps.batches.create({ id, kind: 'submissions' })
+  const submissions: BatchEntryAnswer[] = []
+  let accepted = 0
+  for (const [index, entry] of body.submissions.entries()) {
+    if (!entryCheck.Check(entry)) {
+      const errors = [...entryCheck.Errors(entry)] as unknown as Parameters<typeof formatSchemaErrors>[0]
+      submissions.push({ error: { code: 'invalid_request', message: formatSchemaErrors(errors, `submissions/${index}`).message } })
+      continue
+    }
+    try {
+      const { submission } = await acceptSubmission(deps, entry as SubmissionRequest, { batch: id })
+      await deps.batches.addMember(id, submission.id)
+      submissions.push({ id: submission.id, state: 'queued' })
+      accepted++
+    } catch (err) {
+      submissions.push(refusal(err, deps, index))
+    }
+  }
+  const finished = await deps.batches.seal(id)
+  deps.log.info({ batchId: id, entries: body.submissions.length, accepted }, 'batch queued')
+  return { answer: { id, accepted, submissions }, finished }
+}

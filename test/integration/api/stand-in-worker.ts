@@ -1,0 +1,54 @@
+import { Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import { pino } from 'pino'
+import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/job-schema.js'
+import type { Result } from '../../../services/shared/contracts/submission-schema.js'
+import { BatchStore } from '../../../services/shared/store/batch-store.js'
+import { countBatchMember } from '../../../services/worker/batch-completion.js'
+import type { TestApp } from './build-test-app.js'
+
+/** A stand-in worker on a test app's real queue, and what it saw. */
+export interface StandInWorker {
+  /** Every job taken, in the order the queue handed them out. */
+  taken: GradingJob[]
+  /** Resolves once `count` jobs are completed. */
+  completed: (count: number) => Promise<void>
+  close: () => Promise<void>
+}
+
+/**
+ * Takes jobs off the test app's real BullMQ queue, one at a time, and
+ * completes each as services/worker does after grading (first completion in
+ * the store, then the batch counter), with the result `resultOf` gives; no
+ * Docker involved. `hold` may delay a job (to catch it while active).
+ */
+export function standInWorker (t: TestApp, resultOf: (job: GradingJob) => Result, hold?: (job: Job<GradingJob>) => Promise<void>): StandInWorker {
+  const taken: GradingJob[] = []
+  let done = 0
+  const waiters: Array<{ count: number, resolve: () => void }> = []
+  const batches = new BatchStore(t.deps.redis, t.config.prefix, t.config.resultTtlS)
+  const log = pino({ level: 'silent' })
+  const connection = new Redis(t.config.redisUrl, { maxRetriesPerRequest: null })
+  const worker = new Worker<GradingJob>(QUEUE_NAME, async job => {
+    taken.push(job.data)
+    if (hold !== undefined) await hold(job)
+    const first = await t.deps.store.complete(job.data.submissionId, resultOf(job.data))
+    if (first) await countBatchMember({ batches, log }, job.data)
+    done++
+    for (const w of waiters.filter(w => done >= w.count)) w.resolve()
+  }, { connection, prefix: t.config.prefix, concurrency: 1 })
+  return {
+    taken,
+    completed: async count => {
+      if (done >= count) return
+      await new Promise<void>(resolve => waiters.push({ count, resolve }))
+    },
+    close: async () => {
+      await worker.close()
+      await connection.quit()
+    },
+  }
+}
+
+export const PASS: Result = { status: 'pass', tests: [{ name: 'test_solution.py::test_add', status: 'pass' }], durationMs: 5 }
+export const FAIL: Result = { status: 'fail', tests: [{ name: 'test_solution.py::test_add', status: 'fail', message: 'assert 1 == 2' }], durationMs: 5 }
