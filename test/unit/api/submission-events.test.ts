@@ -105,6 +105,23 @@ describe('GET /v1/submissions/:id/events', () => {
     })
   })
 
+  it('does not repeat a bare running when the record said running before the first update arrived', async () => {
+    await withApp({}, async ({ app, stored }, subscriber) => {
+      const s = submission('running')
+      stored.set(s.id, s)
+      const pending = app.inject({ url: `/v1/submissions/${s.id}/events`, headers: FAKE_AUTH })
+      await new Promise(resolve => setTimeout(resolve, 50))
+      subscriber.emit('message', PROGRESS_CHANNEL, JSON.stringify({ id: s.id, state: 'running', seq: 1 }))
+      subscriber.emit('message', PROGRESS_CHANNEL, JSON.stringify({ id: s.id, state: 'running', test: 't.py::test_a', done: 0, seq: 2 }))
+      stored.set(s.id, { ...s, state: 'done', result: { status: 'pass', tests: [], durationMs: 1 } })
+      subscriber.emit('message', DONE_CHANNEL, s.id)
+      const res = await pending
+      expect(events(res.body).map(([e, d]) => [e, (d as { test?: string }).test])).toEqual([
+        ['running', undefined], ['running', 't.py::test_a'], ['done', undefined],
+      ])
+    })
+  })
+
   it('answers 503 JSON when Redis cannot be read before the stream starts', async () => {
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
     const store = { doneChannel: DONE_CHANNEL, async get () { throw down } }

@@ -106,9 +106,10 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
     // interest first, state second: a completion or update in between is latched or buffered
     const watch = waiter.watch(id)
     const buffered: SubmissionProgressEvent[] = []
+    // until the stream has its first event: updates are kept, a lost connection remembered
+    let lostEarly = false
     let onProgress = (event: SubmissionProgressEvent): void => { buffered.push(event) }
     let onLost = (): void => { lostEarly = true }
-    let lostEarly = false
     const unlisten = hub.listen(id, { progress: event => { onProgress(event) }, lost: () => { onLost() } })
 
     let submission: Submission | null
@@ -146,13 +147,18 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
         return
       }
       let lastSeq = 0
+      let lastSent = ''
       const sendRunning = (event: SubmissionProgressEvent): void => {
         if (event.seq <= lastSeq) return
         lastSeq = event.seq
-        stream.send('running', runningData(event))
+        const data = runningData(event)
+        // the record said running before the worker's first update arrived: that update says nothing new
+        if (data === lastSent) return
+        lastSent = data
+        stream.send('running', data)
       }
       if (last !== null) sendRunning(last)
-      else if (submission.state === 'running') stream.send('running', JSON.stringify({ id, state: 'running' }))
+      else if (submission.state === 'running') stream.send('running', lastSent = JSON.stringify({ id, state: 'running' }))
       else stream.send('queued', JSON.stringify({ id, state: 'queued' }))
       for (const event of buffered) sendRunning(event)
       onProgress = sendRunning
