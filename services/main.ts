@@ -15,6 +15,9 @@ async function main (): Promise<void> {
   const config = loadConfig()
   const worker = await startWorkerProcess(config, log)
   const api = await startApi(config, log)
+  // npm start's embedded default: a receiver needs this secret to verify webhooks, so it is shown
+  // once here, as start.mjs shows the API key (processes run on their own only log where it is kept)
+  if (api.webhookSecret.generated) process.stderr.write(`\n  webhook secret (generated, kept in Redis at ${api.webhookSecret.redisKey}): ${api.webhookSecret.secret}\n\n`)
   stopOnSignals(log, WORKER_STOP_GRACE_MS, async () => {
     // The API first: no new submissions while the worker finishes its runs.
     await api.close()

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq'
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Registry } from 'prom-client'
+import { DeliveryLog } from '../delivery/delivery-log.js'
 import type { Config } from '../shared/config/config.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import { SUBMISSION_BOUNDS } from '../shared/contracts/submission-schema.js'
@@ -31,6 +32,7 @@ import { regradeRoutes } from './routes/v1/challenges/regrade.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 import { submissionEventRoutes } from './routes/v1/submissions/events.js'
+import { deliveryRoutes } from './routes/v1/submissions/deliveries.js'
 import { metadataProblem } from './submission-metadata.js'
 import { queueCollector, type CollectTests } from './suite-collector.js'
 
@@ -63,6 +65,11 @@ export interface ApiDeps {
    * @defaultValue a `SubmissionProgress` on `redis` with `config.prefix` and `config.resultTtlS`
    */
   progress?: SubmissionProgress
+  /**
+   * Webhook attempts, for `GET /v1/submissions/:id/deliveries`.
+   * @defaultValue a `DeliveryLog` on `redis` with `config.prefix` and `config.resultTtlS`
+   */
+  deliveryLog?: DeliveryLog
   /**
    * `Idempotency-Key` entries of the POST routes.
    * @defaultValue an `IdempotencyStore` on `redis` with `config.prefix` and `config.resultTtlS`
@@ -216,6 +223,11 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       subscriber: deps.subscriber,
       waiter,
       challenges,
+    })
+    await v1.register(deliveryRoutes, {
+      prefix: '/submissions',
+      store: deps.store,
+      deliveryLog: deps.deliveryLog ?? new DeliveryLog(deps.redis, config.prefix, config.resultTtlS),
     })
     // its own scope: the admin check applies to the host routes only
     await v1.register(async admin => {

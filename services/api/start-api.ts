@@ -1,15 +1,21 @@
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import { startDeliveryDispatcher } from '../delivery/delivery-dispatcher.js'
+import type { WebhookSecret } from '../delivery/webhook-secret.js'
 import type { Config } from '../shared/config/config.js'
+import { ChallengeStore } from '../shared/store/challenge-store.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { buildApp } from './app.js'
+import { fullSubmissionView } from './routes/v1/submissions/deliveries.js'
 
 export interface RunningApi {
   address: string
+  /** What webhooks are signed with (generated into Redis when `GRADER_WEBHOOK_SECRET` is unset). */
+  webhookSecret: WebhookSecret
   close: () => Promise<void>
 }
 
@@ -48,15 +54,31 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
     hosts: new HostRegistry(redis, config.prefix),
     logger: log,
   })
+  // Webhooks are sent from here: their payload is the submission as this API answers it
+  // (services/delivery/README.md says why not from the worker).
+  const renderStore = new SubmissionStore(redis, config.prefix, config.resultTtlS)
+  const renderChallenges = new ChallengeStore(redis, config.prefix)
+  const dispatcher = await startDeliveryDispatcher({
+    config,
+    redis,
+    log,
+    render: async id => {
+      const submission = await renderStore.get(id)
+      return submission === null ? null : await fullSubmissionView(submission, renderChallenges)
+    },
+  })
+  if (dispatcher.secret.generated) log.warn({ redisKey: dispatcher.secret.redisKey }, 'GRADER_WEBHOOK_SECRET is unset: webhooks are signed with a secret generated once and kept in Redis')
   const address = await app.listen({ host: config.host, port: config.port })
   log.info({ address, prefix: config.prefix, keys: config.apiKeys.length, adminKeys: config.adminKeys.length }, 'api listening')
 
   return {
     address,
+    webhookSecret: dispatcher.secret,
     close: async () => {
       // one failing step must not skip the others
       const steps: Array<[string, () => Promise<unknown>]> = [
         ['http', async () => await app.close()],
+        ['deliveries', async () => await dispatcher.close()],
         ['queue', async () => await queue.close()],
         ['subscriber', async () => await subscriber.quit()],
         ['redis', async () => await redis.quit()],

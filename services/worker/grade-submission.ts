@@ -6,6 +6,7 @@ import { decideVerdict } from '../sandbox/verdict.js'
 import type { GradingJob, SuiteCollection } from '../shared/contracts/job-schema.js'
 import type { Result } from '../shared/contracts/submission-schema.js'
 import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
+import type { DeliveryQueue } from '../delivery/delivery-queue.js'
 import type { MetricsStore } from '../shared/observability/metrics-store.js'
 import type { BatchStore } from '../shared/store/batch-store.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
@@ -35,6 +36,22 @@ export interface GradeDeps {
    * @defaultValue none: batch progress is not counted
    */
   batches?: BatchStore
+  /**
+   * Where a done submission's `submission.done` webhook is queued (when it has a `callbackUrl`).
+   * @defaultValue none: no webhook is queued
+   */
+  deliveries?: DeliveryQueue
+}
+
+/**
+ * Queues the webhook of a submission just completed, if it has a `callbackUrl`. Called after
+ * every completion, also one that was not the first (a job retried after its worker died
+ * between completing and queueing): the delivery's job id de-duplicates.
+ */
+export async function queueWebhook (deps: Pick<GradeDeps, 'store' | 'deliveries'>, submissionId: string): Promise<void> {
+  if (deps.deliveries === undefined) return
+  const submission = await deps.store.get(submissionId)
+  if (submission !== null) await deps.deliveries.submissionDone(submission)
 }
 
 /** Job data a retry adds: the host that failed, so the next attempt goes elsewhere. */
@@ -88,6 +105,8 @@ export function createGradeProcessor (deps: GradeDeps) {
       const result: Result = { ...verdict, durationMs, timings: { queueMs, ...timings }, host: lease.host.id, attempts: attempt }
       const first = await deps.store.complete(data.submissionId, result)
       hostLog.info({ status: result.status, reason: result.reason, durationMs, queueMs, duplicate: !first }, 'graded')
+      // a failure here is retried like any fault of ours: the retry's completion queues it again
+      await queueWebhook(deps, data.submissionId)
       if (first) {
         await countBatchMember({ batches: deps.batches, log }, data)
         await deps.metrics.graded({
@@ -109,6 +128,7 @@ export function createGradeProcessor (deps: GradeDeps) {
       const first = await deps.store.complete(data.submissionId, {
         status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: attempt,
       })
+      await queueWebhook(deps, data.submissionId).catch((err: Error) => log.error({ err }, 'webhook not queued'))
       if (first) {
         await countBatchMember({ batches: deps.batches, log }, data)
         await deps.metrics.graded({ language: data.language, status: 'error', reason: 'internal', endToEndMs: Date.now() - data.enqueuedAt })

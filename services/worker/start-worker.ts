@@ -7,6 +7,7 @@ import { loadHostPoolOptions, type HostPoolOptions } from '../hostpool/host-pool
 import { HARNESS_PROTOCOL } from '../sandbox/harness-protocol.js'
 import { reapLeftovers } from '../sandbox/reaper.js'
 import { loadSeccompProfile } from '../sandbox/seccomp-profile.js'
+import { DeliveryQueue } from '../delivery/delivery-queue.js'
 import type { Config } from '../shared/config/config.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
@@ -16,7 +17,7 @@ import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { BatchStore } from '../shared/store/batch-store.js'
 import { countBatchMember } from './batch-completion.js'
-import { createGradeProcessor, INTERNAL_MESSAGE } from './grade-submission.js'
+import { createGradeProcessor, INTERNAL_MESSAGE, queueWebhook } from './grade-submission.js'
 
 /** Heartbeats and host views: often enough that ops see a state change within seconds. */
 const HEARTBEAT_MS = 2_000
@@ -93,7 +94,8 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const seccompProfile = loadSeccompProfile(config.seccomp)
   const progress = new SubmissionProgress(redis, config.prefix, config.resultTtlS)
   const batches = new BatchStore(redis, config.prefix, config.resultTtlS)
-  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes, progress, batches })
+  const deliveries = DeliveryQueue.open(redis, config)
+  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes, progress, batches, deliveries })
   worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
@@ -116,6 +118,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     }).then(async first => {
       if (first) log.error({ err, submissionId: job.data.submissionId }, 'job given up by the queue: completed as internal')
       if (first) await countBatchMember({ batches, log }, job.data)
+      await queueWebhook({ store, deliveries }, job.data.submissionId)
     }).catch((e: Error) => log.warn({ err: e }, 'could not complete a job the queue gave up'))
   })
   await worker.waitUntilReady()
@@ -129,6 +132,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
         for (const t of timers) clearInterval(t)
         // Let runs in flight finish: their containers are removed by the runs themselves.
         await worker.close().catch((err: Error) => log.warn({ err }, 'worker close failed'))
+        await deliveries.close().catch((err: Error) => log.warn({ err }, 'delivery queue close failed'))
         pool.stop()
         await subscriber.quit().catch(() => {})
         await registry.remove(config.workerId).catch(() => {})

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type, type Static } from 'typebox'
+import { DeliveryAttemptSchema, type DeliveryAttempt, type DeliveryLog } from '../../../../delivery/delivery-log.js'
+import { submissionWebhookId } from '../../../../delivery/delivery-queue.js'
+import type { Submission } from '../../../../shared/contracts/submission-schema.js'
+import { GraderError } from '../../../../shared/errors/grader-error.js'
+import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
+import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
+import { scoreResult } from '../../../grading-policy.js'
+import { SubmissionParamsSchema } from '../../../schemas/submission-routes-schema.js'
+
+/**
+ * Where a submission's webhook stands, derived from its attempts: `none` (no `callbackUrl`),
+ * `pending` (not sent yet, or a retry is due), `delivered` (a 2xx), `failed` (retries used up,
+ * or the submission expired before it could be sent).
+ */
+export const DeliveryStateSchema = Type.Union([Type.Literal('none'), Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])
+export type DeliveryState = Static<typeof DeliveryStateSchema>
+
+/** `GET /v1/submissions/:id/deliveries`. */
+export const DeliveriesSchema = Type.Object({
+  submissionId: Type.String(),
+  callbackUrl: Type.Optional(Type.String()),
+  /** `webhook-id` of every attempt. */
+  webhookId: Type.Optional(Type.String()),
+  state: DeliveryStateSchema,
+  /** Oldest first. */
+  attempts: Type.Array(DeliveryAttemptSchema),
+})
+
+export interface DeliveryRoutesOptions {
+  store: SubmissionStore
+  deliveryLog: DeliveryLog
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function deliveryState (submission: Pick<Submission, 'callbackUrl'>, attempts: DeliveryAttempt[]): DeliveryState {
+  if (submission.callbackUrl === undefined) return 'none'
+  const last = attempts.at(-1)
+  if (last === undefined || last.nextAttemptAt !== undefined) return 'pending'
+  return last.error === undefined ? 'delivered' : 'failed'
+}
+
+/**
+ * The submission as `GET /v1/submissions/:id` answers it in the full view (a challenge
+ * submission scored with its version's policy): the `data` of its `submission.done` webhook.
+ */
+export async function fullSubmissionView (submission: Submission, challenges: ChallengeStore): Promise<Submission> {
+  if (submission.challenge === undefined || submission.result === undefined) return submission
+  const challenge = await challenges.get(submission.challenge, submission.version)
+  return challenge === null ? submission : { ...submission, result: scoreResult(submission.result, challenge.policy) }
+}
+
+/** `GET /v1/submissions/:id/deliveries`: every webhook attempt of a submission. Auth by the enclosing scope. */
+export const deliveryRoutes: FastifyPluginAsyncTypebox<DeliveryRoutesOptions> = async (app, opts) => {
+  app.get('/:id/deliveries', {
+    schema: { params: SubmissionParamsSchema, response: { 200: DeliveriesSchema } },
+  }, async request => {
+    const { id } = request.params
+    const submission = UUID.test(id) ? await opts.store.get(id) : null
+    if (submission === null) throw new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
+    const attempts = await opts.deliveryLog.read(id)
+    return {
+      submissionId: id,
+      ...(submission.callbackUrl !== undefined ? { callbackUrl: submission.callbackUrl, webhookId: submissionWebhookId(id) } : {}),
+      state: deliveryState(submission, attempts),
+      attempts,
+    }
+  })
+}
