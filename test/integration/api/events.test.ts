@@ -14,6 +14,7 @@ import { SubmissionStore } from '../../../services/shared/store/submission-store
 import { scanKeys } from '../../../services/shared/store/redis-keys.js'
 import { EventStreamReader, type ReceivedEvent } from '../../helpers/event-stream-reader.js'
 import { python, startTestGrader, type TestGrader } from '../../helpers/grader.js'
+import { API_KEY, buildTestApp } from './build-test-app.js'
 
 /** Three tests that each take a while, so every test start is its own `running` event. */
 const SLOW_TESTS = `import time
@@ -273,5 +274,28 @@ describe('submission events: late joiners, heartbeats, disconnects, Redis going 
     }
     await store.complete(id, { status: 'pass', tests: [], durationMs: 1 })
     expect((await again.readToEnd(5_000)).map(e => e.event)).toEqual(['queued', 'done'])
+  })
+})
+
+describe('submission events when the API shuts down', () => {
+  it('ends an open stream with an error event instead of holding the shutdown', async () => {
+    const t = await buildTestApp()
+    try {
+      const id = randomUUID()
+      await t.deps.store.create({ id, state: 'queued', language: 'python', createdAt: new Date().toISOString(), metadata: {} })
+      const base = await t.app.listen({ host: '127.0.0.1', port: 0 })
+      const res = await fetch(`${base}/v1/submissions/${id}/events`, { headers: { authorization: `Bearer ${API_KEY}` } })
+      const reader = new EventStreamReader(res.body!)
+      await reader.readUntil(r => r.events.length >= 1)
+      const started = Date.now()
+      await t.app.close()
+      expect(Date.now() - started).toBeLessThan(5_000)
+      const events = await reader.readToEnd(5_000)
+      expect(events.map(e => e.event)).toEqual(['queued', 'error'])
+      expect(parse(events[1]!)).toMatchObject({ error: { code: 'unavailable' } })
+    } finally {
+      // closes the app again (a no-op once closed), then its connections and keys
+      await t.close()
+    }
   })
 })

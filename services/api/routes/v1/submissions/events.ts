@@ -185,7 +185,8 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
       gone.dispose()
       gone.signal.removeEventListener('abort', stopWaiting)
       stream.end()
-      request.log.debug({ submissionId: id, outcome: gone.signal.aborted ? 'client_gone' : outcome }, 'event stream ended')
+      // a hijacked reply gets no "request completed" line from fastify: this is the stream's
+      request.log.info({ submissionId: id, outcome: gone.signal.aborted ? 'client_gone' : outcome }, 'event stream ended')
     }
   })
 }
