@@ -8,7 +8,6 @@ import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LEFTOVER_AGE_MS, reapLeftovers } from '../../services/sandbox/reaper.js'
 import { loadConfig } from '../../services/shared/config/config.js'
-import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
 import { ADD_TESTS } from '../fixtures/python/add.js'
 import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
@@ -59,11 +58,7 @@ describe('a worker that dies mid-run', () => {
     listener.on('message', () => { completions++ })
     await listener.subscribe(`${prefix}:submission-done`)
 
-    const res = await grader.request('/v1/submissions', {
-      method: 'POST',
-      body: JSON.stringify(python('import time\n\ndef add(a, b):\n    time.sleep(2)\n    return a + b\n', ADD_TESTS)),
-    })
-    const { id } = await res.json() as { id: string }
+    const { id } = await grader.client.submit(python('import time\n\ndef add(a, b):\n    time.sleep(2)\n    return a + b\n', ADD_TESTS))
     const running = await until('its run is under way on the child worker', async () => {
       const found = await docker.listContainers({ filters: JSON.stringify({ label: [`grader.submission=${id}`, `grader.worker=${CRASHY}`] }) })
       return found[0]
@@ -73,10 +68,7 @@ describe('a worker that dies mid-run', () => {
     // A worker that is alive takes the stalled job over.
     const config = loadConfig({ ...process.env, GRADER_PREFIX: prefix, GRADER_WORKER_ID: `rescuer-${process.pid}`, GRADER_JOB_LOCK_MS: LOCK_MS })
     rescuer = await startWorker(config, redis, pino({ level: 'silent' }))
-    const done = await until('the submission is graded', async () => {
-      const sub = await (await grader!.request(`/v1/submissions/${id}`)).json() as Submission
-      return sub.state === 'done' ? sub : undefined
-    }, 60_000)
+    const done = await grader.client.wait(id, { timeoutMs: 60_000 })
     expect(done.result?.status, JSON.stringify(done.result)).toBe('pass')
     await new Promise(r => setTimeout(r, 500))
     expect(completions).toBe(1)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import Docker from 'dockerode'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
+import { GraderClient } from '../../clients/typescript/index.js'
 import { startApi } from '../../services/api/start-api.js'
 import { LABELS } from '../../services/sandbox/container-spec.js'
 import { loadConfig, type Config } from '../../services/shared/config/config.js'
@@ -21,6 +22,8 @@ export interface TestGrader {
   grade: (body: unknown) => Promise<Submission>
   /** Raw request, for status-code checks. */
   request: (path: string, init?: RequestInit & { key?: string | null }) => Promise<Response>
+  /** The TypeScript client (clients/typescript) on this grader, with {@link TEST_KEY}. */
+  client: GraderClient
   /** Grading containers of this grader still on its Docker hosts. */
   leftovers: () => Promise<Docker.ContainerInfo[]>
   close: () => Promise<void>
@@ -76,6 +79,7 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
     worker: worker as RunningWorker,
     grade,
     request,
+    client: new GraderClient({ url: api.address, apiKey: TEST_KEY }),
     leftovers,
     close: async () => {
       await api.close()

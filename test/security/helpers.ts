@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { expect } from 'vitest'
 import type Docker from 'dockerode'
 import { LABELS } from '../../services/sandbox/container-spec.js'
-import type { Result, Submission, TestResult } from '../../services/shared/contracts/submission-schema.js'
+import type { Result, Submission, SubmissionRequest, TestResult } from '../../services/shared/contracts/submission-schema.js'
 import { startTestGrader, type TestGrader } from '../helpers/grader.js'
 
 /** The `student` uid of the runtime images (see images/python/Dockerfile). */
@@ -57,17 +57,14 @@ export function pythonImageOf (grader: TestGrader): string {
 
 /** POST a submission without waiting; returns its id. */
 export async function submit (grader: TestGrader, body: unknown): Promise<string> {
-  const res = await grader.request('/v1/submissions', { method: 'POST', body: JSON.stringify(body) })
-  const json = await res.json() as { id?: string }
-  if (res.status !== 202 || !json.id) throw new Error(`submission not accepted: ${res.status} ${JSON.stringify(json)}`)
-  return json.id
+  // hostile code, but a well-formed request: refused, the client throws with the API's code
+  const { id } = await grader.client.submit(body as SubmissionRequest)
+  return id
 }
 
 /** GET a submission as the API answers it. */
 export async function fetchSubmission (grader: TestGrader, id: string): Promise<Submission> {
-  const res = await grader.request(`/v1/submissions/${id}`)
-  if (res.status !== 200) throw new Error(`GET /v1/submissions/${id} answered ${res.status}`)
-  return await res.json() as Submission
+  return await grader.client.get(id)
 }
 
 /** Polls `check` until it returns a value other than undefined, at most `withinMs`. */

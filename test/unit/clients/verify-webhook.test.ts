@@ -21,7 +21,7 @@ describe('verifyWebhook', () => {
     const expected = JSON.parse(PAYLOAD)
     expect(verifyWebhook(SECRET, PAYLOAD, headers)).toEqual(expected)
     expect(verifyWebhook(SECRET, Buffer.from(PAYLOAD), { ...headers, 'webhook-id': [headers['webhook-id']!] })).toEqual(expected)
-    const upper = new Headers(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]))
+    const upper = new Headers(Object.entries(headers).map(([k, v]): [string, string] => [k.toUpperCase(), v]))
     expect(verifyWebhook(SECRET, new TextEncoder().encode(PAYLOAD), upper)).toEqual(expected)
   })
 
