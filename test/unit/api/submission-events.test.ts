@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Submission } from '../../../services/shared/contracts/submission-schema.js'
 import type { SubmissionProgress, SubmissionProgressEvent } from '../../../services/shared/store/submission-progress.js'
 import { buildFakeApp, FAKE_AUTH, type FakeApp } from './fake-api-deps.js'
@@ -16,9 +16,15 @@ const fakeSubscriber = () => Object.assign(new EventEmitter(), {
   async unsubscribe () { return 0 },
 })
 
-function fakeProgress (last: SubmissionProgressEvent | null = null): SubmissionProgress {
-  return { channel: PROGRESS_CHANNEL, async get () { return last } } as unknown as SubmissionProgress
-}
+/** What the fake progress store answers next: the last update, or a failure to read it. */
+let lastProgress: SubmissionProgressEvent | Error | null = null
+const fakeProgress = {
+  channel: PROGRESS_CHANNEL,
+  async get () {
+    if (lastProgress instanceof Error) throw lastProgress
+    return lastProgress
+  },
+} as unknown as SubmissionProgress
 
 const submission = (state: Submission['state'], extra: Partial<Submission> = {}): Submission => ({
   id: randomUUID(), state, language: 'python', createdAt: new Date().toISOString(), metadata: {}, ...extra,
@@ -32,10 +38,16 @@ function events (body: string): Array<[string, unknown]> {
   })
 }
 
+// one app for the file: building one costs about half a second
+const subscriber = fakeSubscriber()
+let t: FakeApp
+beforeAll(async () => { t = await buildFakeApp({ subscriber, progress: fakeProgress }) })
+afterAll(async () => { await t?.close() })
+beforeEach(() => { lastProgress = null })
+
 async function withApp (opts: { last?: SubmissionProgressEvent | null }, fn: (t: FakeApp, subscriber: ReturnType<typeof fakeSubscriber>) => Promise<void>): Promise<void> {
-  const subscriber = fakeSubscriber()
-  const t = await buildFakeApp({ subscriber, progress: fakeProgress(opts.last ?? null) })
-  try { await fn(t, subscriber) } finally { await t.close() }
+  lastProgress = opts.last ?? null
+  await fn(t, subscriber)
 }
 
 describe('GET /v1/submissions/:id/events', () => {
@@ -123,13 +135,13 @@ describe('GET /v1/submissions/:id/events', () => {
   })
 
   it('answers 503 JSON when Redis cannot be read before the stream starts', async () => {
-    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
-    const store = { doneChannel: DONE_CHANNEL, async get () { throw down } }
-    const t = await buildFakeApp({ subscriber: fakeSubscriber(), progress: fakeProgress(), store: store as never })
-    try {
-      const res = await t.app.inject({ url: `/v1/submissions/${randomUUID()}/events`, headers: FAKE_AUTH })
+    await withApp({}, async ({ app, stored }) => {
+      const s = submission('queued')
+      stored.set(s.id, s)
+      lastProgress = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' })
+      const res = await app.inject({ url: `/v1/submissions/${s.id}/events`, headers: FAKE_AUTH })
       expect(res.statusCode).toBe(503)
       expect(res.json()).toMatchObject({ error: { code: 'unavailable' } })
-    } finally { await t.close() }
+    })
   })
 })
