@@ -5,11 +5,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startApi, type RunningApi } from '../../services/api/start-api.js'
+import { DELIVERY_QUEUE_NAME } from '../../services/delivery/delivery-job-schema.js'
+import { DeliveryQueue } from '../../services/delivery/delivery-queue.js'
 import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.js'
 import { loadConfig } from '../../services/shared/config/config.js'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
@@ -128,6 +131,19 @@ describe('webhooks', () => {
     const at = log.attempts.map(a => Date.parse(a.at as string))
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(250)
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(500)
+
+    // a grading job retried after a crash completes again and queues again: still one delivery
+    const connection = new Redis(grader.config.redisUrl, { maxRetriesPerRequest: 3 })
+    const queue = new Queue(DELIVERY_QUEUE_NAME, { connection, prefix: grader.config.prefix })
+    try {
+      const again = DeliveryQueue.open(connection, grader.config)
+      await again.submissionDone(read)
+      await again.close()
+      expect(await queue.getJobCounts('waiting', 'delayed', 'active', 'completed')).toMatchObject({ waiting: 0, delayed: 0, active: 0, completed: 1 })
+    } finally {
+      await queue.close()
+      await connection.quit()
+    }
 
     expect((await grader.request(`/v1/submissions/${randomUUID()}/deliveries`)).status).toBe(404)
     const without = await grader.grade(python(SOLUTION, TESTS))
