@@ -32,6 +32,7 @@ import { regradeRoutes } from './routes/v1/challenges/regrade.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 import { submissionEventRoutes } from './routes/v1/submissions/events.js'
+import { resultFormatRoutes } from './routes/v1/submissions/result-formats.js'
 import { deliveryRoutes } from './routes/v1/submissions/deliveries.js'
 import { metadataProblem } from './submission-metadata.js'
 import { queueCollector, type CollectTests } from './suite-collector.js'
@@ -215,6 +216,8 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       batches,
     })
     await v1.register(batchRoutes, { prefix: '/batches', batches, store: deps.store })
+    // results.json (Exercism v2/v3) and gradescope.json: read-only, apart from the POST path
+    await v1.register(resultFormatRoutes, { prefix: '/submissions', store: deps.store, challenges })
     // its own plugin: the stream and its progress subscription live apart from the other submission routes
     await v1.register(submissionEventRoutes, {
       prefix: '/submissions',

@@ -94,3 +94,100 @@ describe('challenges end to end', () => {
     expect(res.status).toBe(404)
   })
 })
+
+// pytest's own ids: a unittest class, a parametrized function, a file in a subfolder. The
+// student's module does not exist when the suite is put (no starter): collection still works.
+const NODE_ID_SUITE = {
+  'test_shapes.py': `import unittest
+import pytest
+from shapes import area
+
+class AreaTest(unittest.TestCase):
+    def test_square(self):
+        self.assertEqual(area(2), 4)
+
+@pytest.mark.parametrize('side, expected', [(1, 1), (3, 9)])
+def test_many(side, expected):
+    assert area(side) == expected
+`,
+  'more/test_more.py': 'from shapes import area\n\ndef test_zero():\n    assert area(0) == 0\n',
+}
+
+describe('policy.tests checked against the suite, as pytest collects it in a grading container', () => {
+  const putShapes = async (id: string, body: Record<string, unknown>) =>
+    await g.request(`/v1/challenges/${id}`, { method: 'PUT', body: JSON.stringify({ language: 'python', tests: NODE_ID_SUITE, ...body }) })
+
+  it('accepts exact node ids of unittest classes, parametrized tests and subfolders, and globs that match', async () => {
+    const res = await putShapes('shapes', {
+      policy: {
+        tests: {
+          'test_shapes.py::AreaTest::test_square': { points: 2 },
+          'test_shapes.py::test_many[3-9]': { visibility: 'hidden' },
+          'more/*': { points: 5 },
+        },
+      },
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    // and the ids are the ones grading reports: the policy's points land on them
+    const done = await g.grade({ challenge: 'shapes', files: { 'shapes.py': 'def area(side):\n    return side * side\n' } })
+    expect(done.result!.tests.map(t => [t.name, t.points])).toEqual([
+      ['test_shapes.py::AreaTest::test_square', 2],
+      ['test_shapes.py::test_many[1-1]', 1],
+      ['test_shapes.py::test_many[3-9]', 1],
+      ['more/test_more.py::test_zero', 5],
+    ])
+    expect(done.result).toMatchObject({ score: 9, maxScore: 9 })
+  })
+
+  it('refuses with 400 unknown_tests a policy naming ids the suite does not have, listing them', async () => {
+    const res = await putShapes('shapes-typo', {
+      policy: { tests: { 'test_shapes.py::test_square': { points: 2 }, 'test_shapes.py::test_many[3-9]': {}, 'tests/*': {} } },
+    })
+    expect(res.status).toBe(400)
+    const { error } = await res.json() as { error: { code: string, message: string } }
+    expect(error.code).toBe('unknown_tests')
+    expect(error.message).toContain('"test_shapes.py::test_square"')
+    expect(error.message).toContain('"tests/*"')
+    expect(error.message).toContain('"test_shapes.py::AreaTest::test_square"')
+    expect((await g.request('/v1/challenges/shapes-typo')).status).toBe(404)
+  })
+
+  it('refuses with 400 invalid_suite a suite that does not collect, and one with no test', async () => {
+    const broken = await g.request('/v1/challenges/broken', {
+      method: 'PUT',
+      body: JSON.stringify({ language: 'python', tests: { 'test_x.py': 'import pytest\nraise RuntimeError("setup of the suite is broken")\n' }, policy: { tests: { 'test_x.py::test_a': {} } } }),
+    })
+    expect(broken.status).toBe(400)
+    const error = (await broken.json() as { error: { code: string, message: string } }).error
+    expect(error.code).toBe('invalid_suite')
+    expect(error.message).toContain('setup of the suite is broken')
+
+    const empty = await g.request('/v1/challenges/empty', {
+      method: 'PUT',
+      body: JSON.stringify({ language: 'python', tests: { 'test_x.py': 'X = 1\n' }, policy: { tests: { 'test_x.py::test_a': {} } } }),
+    })
+    expect(empty.status).toBe(400)
+    expect((await empty.json() as { error: { code: string } }).error.code).toBe('invalid_suite')
+    expect(await g.leftovers()).toEqual([])
+  })
+})
+
+describe('policy.tests without a worker', () => {
+  it('answers 503 unavailable: the suite cannot be collected, and nothing is stored', async () => {
+    const alone = await startTestGrader({}, { worker: false })
+    try {
+      const res = await alone.request('/v1/challenges/lonely', {
+        method: 'PUT',
+        body: JSON.stringify({ language: 'python', tests: NODE_ID_SUITE, policy: { tests: { 'more/*': {} } } }),
+      })
+      expect(res.status).toBe(503)
+      expect((await res.json() as { error: { code: string } }).error.code).toBe('unavailable')
+      expect((await alone.request('/v1/challenges/lonely')).status).toBe(404)
+      // a policy that names no test needs no collection
+      const plain = await alone.request('/v1/challenges/lonely', { method: 'PUT', body: JSON.stringify({ language: 'python', tests: NODE_ID_SUITE }) })
+      expect(plain.status).toBe(200)
+    } finally {
+      await alone.close()
+    }
+  })
+})

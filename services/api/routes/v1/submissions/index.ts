@@ -18,7 +18,6 @@ import { bodyHash, idempotencyScope, readIdempotencyKey } from '../../../idempot
 import { acceptBatch } from '../batches/accept-batch.js'
 import { BATCH_BODY_LIMIT_BYTES, BatchAcceptedSchema, BatchRequestSchema } from '../batches/batch-schema.js'
 import { batchProgress } from '../batches/index.js'
-import { ExercismResultsSchema, toExercismResults } from '../../../exercism-results.js'
 import { scoreResult, studentView } from '../../../grading-policy.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
 import { AcceptedSchema, IdempotencyHeadersSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
@@ -93,8 +92,8 @@ async function viewOf (submission: Submission, challenges: ChallengeStore, view:
 }
 
 /**
- * Routes of `/v1/submissions`: accept a submission, read it, read its
- * results as Exercism's results.json. Authentication is applied by the
+ * Routes of `/v1/submissions`: accept a submission, read it (its results in
+ * other formats are in result-formats.ts). Authentication is applied by the
  * enclosing scope.
  */
 export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions> = async (app, opts) => {
@@ -222,18 +221,5 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     if (submission.batch !== undefined) await batches.forget(submission.batch, id, submission.state === 'done')
     request.log.info({ submissionId: id, state: submission.state }, 'submission deleted')
     return reply.code(204).send(null)
-  })
-
-  app.get('/:id/results.json', {
-    schema: { params: SubmissionParamsSchema, response: { 200: ExercismResultsSchema } },
-  }, async request => {
-    const { id } = request.params
-    const submission = UUID.test(id) ? await store.get(id) : null
-    if (submission === null) throw notFound(id)
-    if (submission.state !== 'done' || submission.result === undefined) {
-      // 409 would fit, but is not in the catalog clients know: 404 with a clear message
-      throw new GraderError('not_found', `results are not ready yet: the submission is ${submission.state}`)
-    }
-    return toExercismResults(submission.result)
   })
 }
