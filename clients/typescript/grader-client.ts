@@ -39,18 +39,20 @@ export interface GraderClientOptions {
    * @defaultValue 30000
    */
   requestTimeoutMs?: number
+  /** First polling interval of `wait`, in ms; it doubles up to 2000. @defaultValue 200 */
+  pollFirstMs?: number
+  /** Pause before `stream` reopens a dropped event stream, in ms. @defaultValue 500 */
+  streamReconnectDelayMs?: number
   /** The fetch to use. @defaultValue globalThis.fetch */
   fetch?: typeof fetch
 }
 
 /** Longest `wait` by default, in ms. */
 const WAIT_DEFAULT_MS = 120_000
-/** Polling interval of `wait`: starts here and doubles up to the max, in ms. */
-const POLL_FIRST_MS = 200
+/** Polling interval of `wait`: starts at `pollFirstMs` and doubles up to this, in ms. */
 const POLL_MAX_MS = 2_000
 /** Reconnections of `stream` after the connection dropped before `done`. */
 const STREAM_RECONNECTS = 3
-const STREAM_RECONNECT_DELAY_MS = 500
 
 /** Statuses the API gives the codes an event stream's `error` event carries. */
 const STREAM_ERROR_STATUS: Record<string, number> = { unavailable: 503, internal: 500 }
@@ -82,12 +84,16 @@ export class GraderClient {
   private readonly apiKey: string
   private readonly requestTimeoutMs: number
   private readonly fetch: typeof fetch
+  private readonly pollFirstMs: number
+  private readonly streamReconnectDelayMs: number
 
   constructor (options: GraderClientOptions) {
     this.base = options.url.replace(/\/+$/, '')
     this.apiKey = options.apiKey
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis)
+    this.pollFirstMs = options.pollFirstMs ?? 200
+    this.streamReconnectDelayMs = options.streamReconnectDelayMs ?? 500
   }
 
   /**
@@ -122,7 +128,7 @@ export class GraderClient {
    */
   async wait (id: string, opts: { timeoutMs?: number, view?: SubmissionView, signal?: AbortSignal } = {}): Promise<DoneSubmission> {
     const deadline = Date.now() + (opts.timeoutMs ?? WAIT_DEFAULT_MS)
-    let intervalMs = POLL_FIRST_MS
+    let intervalMs = this.pollFirstMs
     for (;;) {
       const submission = await this.get(id, opts.view === undefined ? {} : { view: opts.view })
       if (isDone(submission)) return submission
@@ -131,7 +137,7 @@ export class GraderClient {
         throw new GraderApiError({ status: 0, code: 'timeout', message: `submission ${id} was still ${submission.state} after ${opts.timeoutMs ?? WAIT_DEFAULT_MS} ms` })
       }
       await sleep(Math.min(intervalMs, leftMs), opts.signal)
-      intervalMs = Math.min(intervalMs * 2, POLL_MAX_MS)
+      intervalMs = Math.min(intervalMs * 2, Math.max(POLL_MAX_MS, this.pollFirstMs))
     }
   }
 
@@ -177,7 +183,7 @@ export class GraderClient {
         reconnect = new GraderApiError({ status: 0, code: 'unreachable', message: `the event stream of ${id} broke: ${(err as Error).message}`, cause: err })
       }
       if (attempt >= STREAM_RECONNECTS) throw reconnect
-      await sleep(STREAM_RECONNECT_DELAY_MS, opts.signal)
+      await sleep(this.streamReconnectDelayMs, opts.signal)
     }
   }
 
