@@ -1,6 +1,6 @@
 // Runs the README's "Integrating" examples as written: shell blocks through `sh`, TypeScript
 // blocks through tsx, against a grader of the test's own, with the environment the README
-// tells the reader to export (GRADER_URL, GRADER_KEY, GRADER_WEBHOOK_SECRET, WEBHOOK_PORT).
+// tells the reader to export (GRADER_URL, GRADER_KEY, GRADER_WEBHOOK_SECRET, WEBHOOK_PORT, SUBMISSION_ID).
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { startTestGrader, TEST_KEY, type TestGrader } from '../helpers/grader.js
 
 const ROOT = resolve(new URL('../..', import.meta.url).pathname)
 const CLIENT_IMPORT = "'./clients/typescript/index.js'"
-const EXPECTED = ['put-challenge', 'submit-curl', 'submit-client', 'stream-client', 'webhook-receiver', 'submit-callback']
+const EXPECTED = ['put-challenge', 'submit-curl', 'submit-client', 'stream-client', 'webhook-receiver', 'submit-callback', 'deliveries']
 
 interface Example { lang: 'sh' | 'ts', code: string }
 
@@ -157,5 +157,16 @@ describe('README: Integrating', () => {
     expect(accepted.state).toBe('queued')
     const line = await printedLine(/^verified /, 90_000)
     expect(line).toBe(`verified submission.done ${accepted.id} fail`)
+
+    // the log may record the attempt just after the receiver answered it
+    const deadlineLog = Date.now() + 10_000
+    let log: { state: string, attempts: Array<{ statusCode?: number }> }
+    do {
+      log = JSON.parse(await run('deliveries', { SUBMISSION_ID: accepted.id }))
+      if (log.state === 'delivered') break
+      await new Promise(r => setTimeout(r, 100))
+    } while (Date.now() < deadlineLog)
+    expect(log.state).toBe('delivered')
+    expect(log.attempts.map(a => a.statusCode)).toEqual([204])
   })
 })
