@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startApi, type RunningApi } from '../../services/api/start-api.js'
 import { DELIVERY_QUEUE_NAME } from '../../services/delivery/delivery-job-schema.js'
 import { DeliveryQueue } from '../../services/delivery/delivery-queue.js'
+import { resolveWebhookSecret } from '../../services/delivery/webhook-secret.js'
 import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.js'
 import { loadConfig } from '../../services/shared/config/config.js'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
@@ -197,6 +198,49 @@ describe('webhooks', () => {
     expect(deliveries.state).toBe('delivered')
     expect(deliveries.attempts.at(-1)!.statusCode).toBe(200)
     expect(deliveries.attempts.slice(0, -1).every(a => a.statusCode === 503)).toBe(true)
+  })
+
+  it('sends a challenge submission scored, as GET answers it in the full view', async () => {
+    const receiver = await startReceiver(() => ({ status: 204 }))
+    cleanups.push(receiver.close)
+    const grader = await startTestGrader(FAST_RETRIES)
+    cleanups.push(grader.close)
+    const put = await grader.request('/v1/challenges/webhook-add', {
+      method: 'PUT',
+      body: JSON.stringify({
+        language: 'python',
+        tests: { 'test_solution.py': `${TESTS}\ndef test_secret():\n    assert add(1, 1) == 2\n` },
+        policy: { tests: { 'test_solution.py::test_secret': { points: 3, visibility: 'hidden' } } },
+      }),
+    })
+    expect(put.status).toBe(200)
+    const res = await grader.request('/v1/submissions?wait=true', {
+      method: 'POST', body: JSON.stringify({ challenge: 'webhook-add', files: { 'solution.py': SOLUTION }, student: 's-1', callbackUrl: receiver.url }),
+    })
+    const done = await res.json() as Submission
+    await receiver.until(1)
+    const payload = JSON.parse(receiver.requests[0]!.body) as { data: Submission }
+    expect(payload.data.result).toMatchObject({ score: 4, maxScore: 4 })
+    expect(payload.data).toEqual(await (await grader.request(`/v1/submissions/${done.id}`)).json())
+    // the full view: hidden tests keep their details for the platform backend
+    expect(payload.data.result?.tests.find(t => t.name.endsWith('test_secret'))?.test_code).toContain('add(1, 1)')
+  })
+
+  it('signs with one secret generated into Redis for every process when GRADER_WEBHOOK_SECRET is unset', async () => {
+    const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 3 })
+    const prefix = `test-${randomUUID()}`
+    try {
+      const [a, b] = await Promise.all([resolveWebhookSecret(redis, prefix, undefined), resolveWebhookSecret(redis, prefix, undefined)])
+      expect(a).toEqual({ secret: b.secret, generated: true, redisKey: `${prefix}:webhook-secret` })
+      expect(Buffer.from(a.secret.replace(/^whsec_/, ''), 'base64')).toHaveLength(32)
+      // a form the config accepts, and the package signs with
+      expect(loadConfig({ GRADER_WEBHOOK_SECRET: a.secret }).webhookSecret).toBe(a.secret)
+      expect(new Webhook(a.secret).sign('msg_1', new Date(), '{}')).toMatch(/^v1,/)
+      expect(await resolveWebhookSecret(redis, prefix, SECRET)).toMatchObject({ secret: SECRET, generated: false })
+    } finally {
+      await redis.del(`${prefix}:webhook-secret`)
+      await redis.quit()
+    }
   })
 
   it('does not follow a redirect to an address the allow-list refuses', async () => {
