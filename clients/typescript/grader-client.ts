@@ -1,6 +1,8 @@
 // Types only from the grader's own schemas (erased at run time): the client
 // has no run-time dependency on the server, and cannot drift from it.
+import type { Static } from 'typebox'
 import type { ErrorBody } from '../../services/api/plugins/error-handler.js'
+import type { DeliveriesSchema } from '../../services/api/routes/v1/submissions/deliveries.js'
 import type { ChallengeRequest } from '../../services/shared/contracts/challenge-schema.js'
 import type { Submission, SubmissionRequest } from '../../services/shared/contracts/submission-schema.js'
 import { GraderApiError, parseRetryAfterS } from './grader-api-error.js'
@@ -12,6 +14,9 @@ export type DoneSubmission = Submission & { state: 'done', result: NonNullable<S
 
 /** What `submit` answers: accepted (202), or done when `wait` saw the verdict in time (200). */
 export type SubmitAnswer = { id: string, state: 'queued' | 'running' } | DoneSubmission
+
+/** `GET /v1/submissions/:id/deliveries`: the webhook's state and every attempt, oldest first. */
+export type Deliveries = Static<typeof DeliveriesSchema>
 
 /** `view` of a read: `student` redacts a challenge's hidden tests. @defaultValue 'full' */
 export type SubmissionView = 'full' | 'student'
@@ -185,6 +190,18 @@ export class GraderClient {
       if (attempt >= STREAM_RECONNECTS) throw reconnect
       await sleep(this.streamReconnectDelayMs, opts.signal)
     }
+  }
+
+  /** `GET /v1/submissions/:id/deliveries`: where the submission's webhook stands, attempt by attempt. */
+  async deliveries (id: string): Promise<Deliveries> {
+    return await this.json<Deliveries>(await this.send('GET', `/v1/submissions/${encodeURIComponent(id)}/deliveries`))
+  }
+
+  /** `DELETE /v1/submissions/:id`: the record, its files and its result (a data-removal request). */
+  async delete (id: string): Promise<void> {
+    const res = await this.send('DELETE', `/v1/submissions/${encodeURIComponent(id)}`)
+    if (!res.ok) await this.json(res)
+    await res.body?.cancel()
   }
 
   /** `PUT /v1/challenges/:id` (admin key): stores a version; the same content is the same version. */

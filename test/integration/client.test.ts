@@ -22,13 +22,17 @@ describe('the TypeScript client against a real grader', () => {
   })
   afterAll(async () => { await grader?.close() })
 
-  it('submits, waits for the verdict and reads it back', async () => {
+  it('submits, waits for the verdict, reads it back, and deletes it', async () => {
     const accepted = await client.submit(python(ADD, TESTS))
     expect(accepted.state).toBe('queued')
     const done = await client.wait(accepted.id, { timeoutMs: 60_000 })
     expect(done.result.status).toBe('pass')
     expect(done.result.tests.map(t => t.name)).toEqual(['test_solution.py::test_add', 'test_solution.py::test_zero'])
     expect(await client.get(accepted.id)).toEqual(done)
+    // no callbackUrl: nothing to deliver
+    expect(await client.deliveries(accepted.id)).toMatchObject({ submissionId: accepted.id, state: 'none', attempts: [] })
+    await client.delete(accepted.id)
+    expect((await failure(client.get(accepted.id))).code).toBe('not_found')
   })
 
   it('submits with wait and gets the finished submission in one call', async () => {
@@ -81,6 +85,16 @@ describe('the TypeScript client against a real grader', () => {
     expect([refused.status, refused.code]).toEqual([429, 'feedback_budget'])
     expect(refused.retryAfterS).toBeGreaterThan(3500)
     expect(refused.retryAfterS).toBeLessThanOrEqual(3600)
+    await client.wait(first.id, { timeoutMs: 60_000 })
+  })
+
+  it('replays a submission with the same Idempotency-Key, and refuses the key with another body', async () => {
+    const key = `client-idem-${Date.now()}`
+    const first = await client.submit(python(ADD, TESTS), { idempotencyKey: key })
+    const again = await client.submit(python(ADD, TESTS), { idempotencyKey: key })
+    expect(again.id).toBe(first.id)
+    const conflict = await failure(client.submit(python(ADD, TESTS, { metadata: { other: true } }), { idempotencyKey: key }))
+    expect([conflict.status, conflict.code]).toEqual([409, 'idempotency_conflict'])
     await client.wait(first.id, { timeoutMs: 60_000 })
   })
 
