@@ -214,6 +214,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       challenges,
       idempotency: deps.idempotency ?? new IdempotencyStore(deps.redis, config.prefix, config.resultTtlS),
       batches,
+      redis: deps.redis,
     })
     await v1.register(batchRoutes, { prefix: '/batches', batches, store: deps.store })
     // results.json (Exercism v2/v3) and gradescope.json: read-only, apart from the POST path

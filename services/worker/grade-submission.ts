@@ -108,7 +108,7 @@ export function createGradeProcessor (deps: GradeDeps) {
       // a failure here is retried like any fault of ours: the retry's completion queues it again
       await queueWebhook(deps, data.submissionId)
       if (first) {
-        await countBatchMember({ batches: deps.batches, log }, data)
+        await countBatchMember({ ...deps, log }, data)
         await deps.metrics.graded({
           language: data.language, status: result.status, reason: result.reason, host: lease.host.id,
           timings: result.timings, endToEndMs: Date.now() - data.enqueuedAt,
@@ -130,7 +130,7 @@ export function createGradeProcessor (deps: GradeDeps) {
       })
       await queueWebhook(deps, data.submissionId).catch((err: Error) => log.error({ err }, 'webhook not queued'))
       if (first) {
-        await countBatchMember({ batches: deps.batches, log }, data)
+        await countBatchMember({ ...deps, log }, data)
         await deps.metrics.graded({ language: data.language, status: 'error', reason: 'internal', endToEndMs: Date.now() - data.enqueuedAt })
           .catch(() => {})
       }

@@ -1,4 +1,9 @@
 import type { Redis } from 'ioredis'
+import type { BatchProgress } from '../contracts/batch-schema.js'
+import type { SubmissionStore } from './submission-store.js'
+
+/** Records read per MGET while summing a batch up: a regrade may have thousands of members. */
+const READ_CHUNK = 500
 
 /**
  * KEYS: the batch hash. ARGV: now ISO.
@@ -33,6 +38,14 @@ if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[1], 'done', -1) end
 local total = tonumber(redis.call('HGET', KEYS[1], 'total') or '-1')
 if total >= 0 then redis.call('HSET', KEYS[1], 'total', total - 1) end
 ${FINISH_IF_DONE}`
+
+/** A `batch.done` webhook to queue: Standard Webhooks' payload `{ type, timestamp, data }`, data = the batch's progress. */
+export interface BatchDoneWebhook {
+  id: string
+  url: string
+  logId: string
+  payload: { type: 'batch.done', timestamp: string, data: BatchProgress }
+}
 
 /** What a batch is for: plain submissions, or the regrade of a challenge. */
 export const BATCH_KINDS = { submissions: 'submissions', regrade: 'regrade' } as const
@@ -127,5 +140,56 @@ export class BatchStore {
       ...(hash.version !== undefined ? { version: hash.version } : {}),
       members,
     }
+  }
+
+  /**
+   * A batch's progress from its record and its members' own records (as
+   * `GET /v1/batches/:id` answers it and the `batch.done` webhook carries
+   * it). A member whose record is gone (expired, deleted) is left out.
+   */
+  async progress (id: string, store: SubmissionStore): Promise<BatchProgress | null> {
+    const batch = await this.get(id)
+    if (batch === null) return null
+    const counts = { queued: 0, running: 0, done: 0, pass: 0, fail: 0, error: 0 }
+    const submissions: BatchProgress['submissions'] = []
+    for (let i = 0; i < batch.members.length; i += READ_CHUNK) {
+      for (const member of await store.getMany(batch.members.slice(i, i + READ_CHUNK))) {
+        if (member === null) continue
+        counts[member.state]++
+        const status = member.result?.status
+        if (status !== undefined) counts[status]++
+        submissions.push({
+          id: member.id,
+          state: member.state,
+          ...(status !== undefined ? { status } : {}),
+          ...(member.regradeOf !== undefined ? { regradeOf: member.regradeOf } : {}),
+        })
+      }
+    }
+    return {
+      id,
+      kind: batch.kind,
+      state: batch.completedAt !== undefined ? 'done' : 'running',
+      createdAt: batch.createdAt,
+      ...(batch.completedAt !== undefined ? { completedAt: batch.completedAt } : {}),
+      total: batch.total ?? batch.members.length,
+      done: batch.done,
+      counts,
+      ...(batch.challenge !== undefined ? { challenge: batch.challenge, version: batch.version } : {}),
+      submissions,
+    }
+  }
+
+  /**
+   * The `batch.done` webhook of a finished batch with a `callbackUrl`, in the
+   * shape `DeliveryQueue.enqueue` takes; null when it has none. Its id is
+   * fixed per batch (`msg_batch_<id>`), so queueing it twice sends it once.
+   */
+  async doneWebhook (id: string, store: SubmissionStore, now = new Date()): Promise<BatchDoneWebhook | null> {
+    const batch = await this.get(id)
+    if (batch?.callbackUrl === undefined) return null
+    const progress = await this.progress(id, store)
+    if (progress === null) return null
+    return { id: `msg_batch_${id}`, url: batch.callbackUrl, logId: id, payload: { type: 'batch.done', timestamp: now.toISOString(), data: progress } }
   }
 }

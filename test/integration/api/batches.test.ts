@@ -1,5 +1,8 @@
 // POST /v1/submissions/batch and GET /v1/batches/:id, against real Redis and the real queue.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Queue } from 'bullmq'
+import { DELIVERY_QUEUE_NAME, type DeliveryJob } from '../../../services/delivery/delivery-job-schema.js'
+import { DeliveryQueue } from '../../../services/delivery/delivery-queue.js'
 import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
 import { AUTH, buildTestApp, validSubmission, type TestApp } from './build-test-app.js'
 import { FAIL, PASS, standInWorker } from './stand-in-worker.js'
@@ -7,7 +10,7 @@ import { FAIL, PASS, standInWorker } from './stand-in-worker.js'
 let t: TestApp
 
 beforeAll(async () => {
-  t = await buildTestApp({ GRADER_BATCH_MAX: '6' })
+  t = await buildTestApp({ GRADER_BATCH_MAX: '6', GRADER_CALLBACK_ALLOW: '127.0.0.0/8' })
   await t.deps.registry.publish({ workerId: 'test', languages: ['python'], usableHosts: 1 })
 })
 afterAll(async () => { await t?.close() })
@@ -104,5 +107,49 @@ describe('GET /v1/batches/:id', () => {
     const res = await get(`/v1/batches/${id}`)
     expect(res.statusCode).toBe(404)
     expect(res.json().error.code).toBe('not_found')
+  })
+})
+
+describe('a batch callbackUrl', () => {
+  const HOOK = 'http://127.0.0.1:9/batch-hook'
+
+  it('queues one signed batch.done delivery, with the batch\'s progress, once the last member is done', async () => {
+    const deliveryJobs = new Queue<DeliveryJob>(DELIVERY_QUEUE_NAME, { connection: t.deps.redis, prefix: t.config.prefix })
+    const worker = standInWorker(t, () => PASS, { deliveries: new DeliveryQueue(deliveryJobs, t.config) })
+    try {
+      const batch = (await postBatch({ submissions: [validSubmission(), validSubmission()], callbackUrl: HOOK })).json()
+      const webhookId = `msg_batch_${batch.id}`
+      for (let i = 0; i < 200 && (await deliveryJobs.getJob(webhookId)) === undefined; i++) await new Promise(resolve => setTimeout(resolve, 50))
+      const job = await deliveryJobs.getJob(webhookId)
+      expect(job?.data).toMatchObject({
+        webhookId, url: HOOK, logId: batch.id,
+        payload: { type: 'batch.done', data: { id: batch.id, state: 'done', total: 2, done: 2, counts: { pass: 2 } } },
+      })
+      expect(await deliveryJobs.count()).toBe(1)
+    } finally {
+      await worker.close()
+      await deliveryJobs.obliterate({ force: true })
+      await deliveryJobs.close()
+    }
+  })
+
+  it('queues it at once for a batch with no entry accepted', async () => {
+    const deliveryJobs = new Queue<DeliveryJob>(DELIVERY_QUEUE_NAME, { connection: t.deps.redis, prefix: t.config.prefix })
+    try {
+      const batch = (await postBatch({ submissions: [validSubmission({ files: 1 })], callbackUrl: HOOK })).json()
+      const job = await deliveryJobs.getJob(`msg_batch_${batch.id}`)
+      expect(job?.data.payload).toMatchObject({ type: 'batch.done', data: { id: batch.id, state: 'done', total: 0 } })
+    } finally {
+      await deliveryJobs.obliterate({ force: true })
+      await deliveryJobs.close()
+    }
+  })
+
+  it('returns 400 invalid_callback for a target the grader may not call, accepting nothing', async () => {
+    const before = await t.deps.queue.count()
+    const res = await postBatch({ submissions: [validSubmission()], callbackUrl: 'http://10.1.2.3/hook' })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().error.code).toBe('invalid_callback')
+    expect(await t.deps.queue.count()).toBe(before)
   })
 })

@@ -113,7 +113,7 @@ describe('Idempotency-Key', () => {
 
 describe('Idempotency-Key with ?wait=true', () => {
   it('waits for the first request\'s submission on a replay, graded once', async () => {
-    const worker = standInWorker(t, () => PASS, async () => { await new Promise(resolve => setTimeout(resolve, 300)) })
+    const worker = standInWorker(t, () => PASS, { hold: async () => { await new Promise(resolve => setTimeout(resolve, 300)) } })
     try {
       const key = newKey()
       const first = await post(validSubmission({ metadata: { wait: true } }), key)

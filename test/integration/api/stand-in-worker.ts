@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
+import type { DeliveryQueue } from '../../../services/delivery/delivery-queue.js'
 import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/job-schema.js'
 import type { Result } from '../../../services/shared/contracts/submission-schema.js'
 import { BatchStore } from '../../../services/shared/store/batch-store.js'
@@ -20,9 +21,12 @@ export interface StandInWorker {
  * Takes jobs off the test app's real BullMQ queue, one at a time, and
  * completes each as services/worker does after grading (first completion in
  * the store, then the batch counter), with the result `resultOf` gives; no
- * Docker involved. `hold` may delay a job (to catch it while active).
+ * Docker involved. `hold` may delay a job (to catch it while active);
+ * `deliveries` receives a finished batch's `batch.done` webhook.
  */
-export function standInWorker (t: TestApp, resultOf: (job: GradingJob) => Result, hold?: (job: Job<GradingJob>) => Promise<void>): StandInWorker {
+export function standInWorker (t: TestApp, resultOf: (job: GradingJob) => Result,
+  opts: { hold?: (job: Job<GradingJob>) => Promise<void>, deliveries?: DeliveryQueue } = {}): StandInWorker {
+  const { hold, deliveries } = opts
   const taken: GradingJob[] = []
   let done = 0
   const waiters: Array<{ count: number, resolve: () => void }> = []
@@ -33,7 +37,7 @@ export function standInWorker (t: TestApp, resultOf: (job: GradingJob) => Result
     taken.push(job.data)
     if (hold !== undefined) await hold(job)
     const first = await t.deps.store.complete(job.data.submissionId, resultOf(job.data))
-    if (first) await countBatchMember({ batches, log }, job.data)
+    if (first) await countBatchMember({ batches, store: t.deps.store, deliveries, log }, job.data)
     done++
     for (const w of waiters.filter(w => done >= w.count)) w.resolve()
   }, { connection, prefix: t.config.prefix, concurrency: 1 })

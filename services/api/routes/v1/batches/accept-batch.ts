@@ -1,4 +1,7 @@
 import { Compile } from 'typebox/compile'
+import { CallbackAllowList } from '../../../../delivery/callback-allow-list.js'
+import { checkCallbackUrl } from '../../../../delivery/callback-url-check.js'
+import type { DeliveryQueue } from '../../../../delivery/delivery-queue.js'
 import { SubmissionRequestSchema, type SubmissionRequest } from '../../../../shared/contracts/submission-schema.js'
 import { GraderError, isGraderError } from '../../../../shared/errors/grader-error.js'
 import type { BatchStore } from '../../../../shared/store/batch-store.js'
@@ -11,6 +14,8 @@ const entryCheck = Compile(SubmissionRequestSchema)
 /** What accepting a batch needs: what one submission needs, and the batch store. */
 export interface BatchDeps extends AcceptDeps {
   batches: BatchStore
+  /** Where the `batch.done` webhook goes when the batch is done as soon as it is sealed. */
+  deliveries: () => DeliveryQueue
 }
 
 /** An entry refused with `err`, in the one error shape; a fault of ours is named, never detailed. */
@@ -29,14 +34,16 @@ function refusal (err: unknown, deps: BatchDeps, index: number): BatchEntryAnswe
  *
  * The batch is made before its first member and sealed after its last, so a
  * member finished before the batch is complete is counted all the same
- * (`BatchStore.seal`). Returns whether the batch was done at sealing too
- * (every member already graded, or none accepted).
+ * (`BatchStore.seal`). With a `callbackUrl`, a `batch.done` webhook is
+ * queued once the last member is done.
  */
-export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: string): Promise<{ answer: BatchAccepted, finished: boolean }> {
+export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: string): Promise<BatchAccepted> {
   if (body.submissions.length > deps.config.batchMax) {
     throw new GraderError('batch_too_large', `a batch holds at most ${deps.config.batchMax} submissions (GRADER_BATCH_MAX), not ${body.submissions.length}`)
   }
-  await deps.batches.create({ id, kind: 'submissions' })
+  // resolved now to refuse a bad target at once (400); delivery checks every connection again
+  if (body.callbackUrl !== undefined) await checkCallbackUrl(body.callbackUrl, new CallbackAllowList(deps.config.callbackAllow))
+  await deps.batches.create({ id, kind: 'submissions', ...(body.callbackUrl !== undefined ? { callbackUrl: body.callbackUrl } : {}) })
   const submissions: BatchEntryAnswer[] = []
   let accepted = 0
   for (const [index, entry] of body.submissions.entries()) {
@@ -54,7 +61,12 @@ export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: stri
       submissions.push(refusal(err, deps, index))
     }
   }
-  const finished = await deps.batches.seal(id)
+  // done at sealing (no entry accepted, or every member graded meanwhile):
+  // no worker will see its last member finish, so the webhook is queued here
+  if (await deps.batches.seal(id)) {
+    const webhook = await deps.batches.doneWebhook(id, deps.store)
+    if (webhook !== null) await deps.deliveries().enqueue(webhook)
+  }
   deps.log.info({ batchId: id, entries: body.submissions.length, accepted }, 'batch queued')
-  return { answer: { id, accepted, submissions }, finished }
+  return { id, accepted, submissions }
 }

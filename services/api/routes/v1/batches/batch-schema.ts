@@ -15,6 +15,12 @@ export const BatchRequestSchema = Type.Object({
    * (413 `batch_too_large` beyond).
    */
   submissions: Type.Array(Type.Unknown({ description: 'A body of POST /v1/submissions' })),
+  /**
+   * Called once, with a signed `batch.done` webhook carrying the batch's
+   * progress (as `GET /v1/batches/:id` answers it), when every member is
+   * done. Checked as a submission's `callbackUrl` (400 `invalid_callback`).
+   */
+  callbackUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
 }, { additionalProperties: false })
 export type BatchRequest = Static<typeof BatchRequestSchema>
 
@@ -43,41 +49,4 @@ export type BatchAccepted = Static<typeof BatchAcceptedSchema>
 /** `:id` of a batch. Any string: one that is not a UUID is answered 404. */
 export const BatchParamsSchema = Type.Object({ id: Type.String() })
 
-/** Member counts of a batch, by state and, for those done, by result status. */
-export const BatchCountsSchema = Type.Object({
-  queued: Type.Integer({ minimum: 0 }),
-  running: Type.Integer({ minimum: 0 }),
-  done: Type.Integer({ minimum: 0 }),
-  pass: Type.Integer({ minimum: 0 }),
-  fail: Type.Integer({ minimum: 0 }),
-  error: Type.Integer({ minimum: 0 }),
-})
-
-/** `GET /v1/batches/:id`: progress of a batch (or of a regrade). */
-export const BatchProgressSchema = Type.Object({
-  id: Type.String(),
-  /** `submissions` (a `POST /v1/submissions/batch`) or `regrade` (a `POST /v1/challenges/:id/regrade`). */
-  kind: Type.Union([Type.Literal('submissions'), Type.Literal('regrade')]),
-  /** `done` once every member is. */
-  state: Type.Union([Type.Literal('running'), Type.Literal('done')]),
-  createdAt: Type.String({ format: 'date-time' }),
-  completedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  /** Members (submissions accepted). */
-  total: Type.Integer({ minimum: 0 }),
-  /** Members done. */
-  done: Type.Integer({ minimum: 0 }),
-  counts: BatchCountsSchema,
-  /** Regrades only: the challenge and the version graded against. */
-  challenge: Type.Optional(Type.String()),
-  version: Type.Optional(Type.String()),
-  /** Every member, in the request's order (a regrade: in the order of the originals). */
-  submissions: Type.Array(Type.Object({
-    id: Type.String(),
-    state: SubmissionSchema.properties.state,
-    /** The result's status, once done. */
-    status: Type.Optional(Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error')])),
-    /** Regrades only: the submission graded again. */
-    regradeOf: Type.Optional(Type.String()),
-  })),
-})
-export type BatchProgress = Static<typeof BatchProgressSchema>
+export { BatchCountsSchema, BatchProgressSchema, type BatchProgress } from '../../../../shared/contracts/batch-schema.js'

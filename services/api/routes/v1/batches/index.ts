@@ -11,44 +11,9 @@ export interface BatchRoutesOptions {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** Records read per MGET while summing a batch up: a regrade may have thousands of members. */
-const READ_CHUNK = 500
-
-/**
- * A batch's progress from its record and its members' own records. A member
- * whose record is gone (expired, or deleted) is left out.
- */
+/** A batch's progress; null for an unknown batch (or an id that is not a UUID, which cannot be one). */
 export async function batchProgress (batches: BatchStore, store: SubmissionStore, id: string): Promise<BatchProgress | null> {
-  const batch = UUID.test(id) ? await batches.get(id) : null
-  if (batch === null) return null
-  const counts = { queued: 0, running: 0, done: 0, pass: 0, fail: 0, error: 0 }
-  const submissions: BatchProgress['submissions'] = []
-  for (let i = 0; i < batch.members.length; i += READ_CHUNK) {
-    for (const member of await store.getMany(batch.members.slice(i, i + READ_CHUNK))) {
-      if (member === null) continue
-      counts[member.state]++
-      const status = member.result?.status
-      if (status !== undefined) counts[status]++
-      submissions.push({
-        id: member.id,
-        state: member.state,
-        ...(status !== undefined ? { status } : {}),
-        ...(member.regradeOf !== undefined ? { regradeOf: member.regradeOf } : {}),
-      })
-    }
-  }
-  return {
-    id,
-    kind: batch.kind,
-    state: batch.completedAt !== undefined ? 'done' : 'running',
-    createdAt: batch.createdAt,
-    ...(batch.completedAt !== undefined ? { completedAt: batch.completedAt } : {}),
-    total: batch.total ?? batch.members.length,
-    done: batch.done,
-    counts,
-    ...(batch.challenge !== undefined ? { challenge: batch.challenge, version: batch.version } : {}),
-    submissions,
-  }
+  return UUID.test(id) ? await batches.progress(id, store) : null
 }
 
 /** `GET /v1/batches/:id`: progress of a batch or a regrade. */

@@ -31,7 +31,7 @@ export interface RegradeRoutesOptions {
 
 const ParamsSchema = Type.Object({ id: Type.String({ maxLength: 200 }) })
 
-/** Body of `POST /v1/challenges/:id/regrade`. */
+/** Body of `POST /v1/challenges/:id/regrade`; `{}` grades against the latest version. */
 export const RegradeRequestSchema = Type.Object({
   /** The version to grade against. @defaultValue the latest */
   version: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -53,11 +53,11 @@ export const RegradeAcceptedSchema = Type.Object({
  */
 export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = async (app, opts) => {
   app.post('/:id/regrade', {
-    schema: { params: ParamsSchema, body: Type.Optional(RegradeRequestSchema), response: { 202: RegradeAcceptedSchema } },
+    schema: { params: ParamsSchema, body: RegradeRequestSchema, response: { 202: RegradeAcceptedSchema } },
   }, async (request, reply) => {
     const { id } = request.params
-    const challenge = await opts.challenges.get(id, request.body?.version)
-    if (challenge === null) throw challengeNotFound(id, request.body?.version)
+    const challenge = await opts.challenges.get(id, request.body.version)
+    if (challenge === null) throw challengeNotFound(id, request.body.version)
     const originals = await opts.store.challengeSubmissions(id)
     // once for the whole regrade: it is queued entirely or not at all
     await checkQueueDepth(opts.queue, opts.config.queueMax, originals.length)

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Queue } from 'bullmq'
+import { Queue } from 'bullmq'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import { Type } from 'typebox'
+import { DELIVERY_QUEUE_NAME, type DeliveryJob } from '../../../../delivery/delivery-job-schema.js'
+import { DeliveryLog } from '../../../../delivery/delivery-log.js'
+import { DeliveryQueue, submissionWebhookId } from '../../../../delivery/delivery-queue.js'
 import type { Config } from '../../../../shared/config/config.js'
 import type { GradingJob } from '../../../../shared/contracts/job-schema.js'
 import { SubmissionRequestSchema, SubmissionSchema, type Submission } from '../../../../shared/contracts/submission-schema.js'
@@ -35,12 +38,29 @@ export interface SubmissionRoutesOptions {
   idempotency: IdempotencyStore
   /** Batches (`POST /v1/submissions/batch`). */
   batches: BatchStore
+  /** Command connection: webhook deliveries are queued and removed on it. */
+  redis: Redis
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const notFound = (id: string): GraderError =>
   new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
+
+/**
+ * The webhook delivery queue, opened on first use (most requests never need
+ * it) and closed with the routes.
+ */
+function lazyDeliveries (redis: Redis, config: Config): { jobs: () => Queue<DeliveryJob>, queue: () => DeliveryQueue, close: () => Promise<void> } {
+  let jobs: Queue<DeliveryJob> | undefined
+  let queue: DeliveryQueue | undefined
+  const open = (): Queue<DeliveryJob> => (jobs ??= new Queue<DeliveryJob>(DELIVERY_QUEUE_NAME, { connection: redis, prefix: config.prefix }))
+  return {
+    jobs: open,
+    queue: () => (queue ??= new DeliveryQueue(open(), config)),
+    close: async () => { await jobs?.close() },
+  }
+}
 
 /** What `claimId` decided: the id to answer with, and whether an earlier request made it. */
 interface Claimed {
@@ -59,7 +79,7 @@ interface Claimed {
  * queue's event stream names job ids, so the submission's entries are
  * removed from it too.
  */
-async function removeJob (queue: Queue<GradingJob>, id: string, log: FastifyBaseLogger): Promise<void> {
+async function removeJob (queue: Queue<GradingJob> | Queue<DeliveryJob>, id: string, log: FastifyBaseLogger): Promise<void> {
   const job = await queue.getJob(id)
   if (job !== undefined) {
     await job.remove().catch((err: unknown) => { log.info({ err, submissionId: id }, 'job held by a worker: its result will be dropped') })
@@ -99,6 +119,9 @@ async function viewOf (submission: Submission, challenges: ChallengeStore, view:
 export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions> = async (app, opts) => {
   const { config, store, registry, waiter, challenges, idempotency, batches } = opts
   const acceptDeps = (log: FastifyBaseLogger): AcceptDeps => ({ config, store, queue: opts.queue, registry, challenges, log })
+  const deliveries = lazyDeliveries(opts.redis, config)
+  app.addHook('onClose', async () => { await deliveries.close() })
+  const deliveryLog = new DeliveryLog(opts.redis, config.prefix, config.resultTtlS)
 
   /**
    * The id a POST creates, or the one an earlier request with the same
@@ -201,14 +224,12 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       const members = progress?.submissions ?? []
       return reply.code(202).send({ id: claimed.id, accepted: members.length, submissions: members.map(m => ({ id: m.id, state: m.state })) })
     }
-    let accepted
     try {
-      accepted = await acceptBatch({ ...acceptDeps(request.log), batches }, request.body, claimed.id)
+      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request.log), batches, deliveries: deliveries.queue }, request.body, claimed.id))
     } catch (err) {
       await claimed.release().catch(() => {})
       throw err
     }
-    return reply.code(202).send(accepted.answer)
   })
 
   app.delete('/:id', {
@@ -218,6 +239,9 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     const submission = UUID.test(id) ? await store.purge(id) : null
     if (submission === null) throw notFound(id)
     await removeJob(opts.queue, id, request.log)
+    // the submission's webhook: its queued delivery (whose payload is the submission) and its log
+    await removeJob(deliveries.jobs(), submissionWebhookId(id), request.log)
+    await opts.redis.del(deliveryLog.key(id))
     if (submission.batch !== undefined) await batches.forget(submission.batch, id, submission.state === 'done')
     request.log.info({ submissionId: id, state: submission.state }, 'submission deleted')
     return reply.code(204).send(null)
