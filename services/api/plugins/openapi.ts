@@ -25,6 +25,7 @@ export const BEARER_SCHEME = 'bearer'
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const
 
 interface Operation {
+  operationId?: string
   tags?: string[]
   security?: Array<Record<string, string[]>>
   responses?: Record<string, unknown>
@@ -36,9 +37,18 @@ const errorResponse = (description: string) => ({
 })
 
 /**
+ * A stable operation id from method and path, for code generators:
+ * `GET /v1/submissions/{id}/results.json` → `getV1SubmissionsIdResultsJson`.
+ */
+export function operationIdOf (method: string, path: string): string {
+  const words = path.split(/[^A-Za-z0-9]+/).filter(w => w !== '')
+  return method.toLowerCase() + words.map(w => w[0]!.toUpperCase() + w.slice(1)).join('')
+}
+
+/**
  * What every operation shares but no route schema states: `/v1` routes need
  * the bearer key and are tagged by resource (`/v1/submissions/...` →
- * `submissions`); every answer outside the route's own statuses is the one
+ * `submissions`); each has an operation id; every answer outside the route's own statuses is the one
  * error body. Applied to the finished document, so routes other code adds
  * later get it too.
  */
@@ -49,6 +59,7 @@ function completeOperations (document: { paths?: Record<string, Record<string, u
     for (const method of HTTP_METHODS) {
       const operation = item[method] as Operation | undefined
       if (operation === undefined) continue
+      operation.operationId ??= operationIdOf(method, path)
       if (resource !== undefined) {
         operation.tags ??= [resource]
         operation.security ??= [{ [BEARER_SCHEME]: [] }]

@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from './build-test-app.js'
 
 /** An operation of the document, as far as these tests read it. */
 interface Operation {
+  operationId?: string
   parameters?: Array<{ name: string, in: string, required?: boolean }>
   requestBody?: { content: Record<string, { schema: unknown }> }
   responses: Record<string, { description?: string, content?: Record<string, { schema: unknown }> }>
@@ -100,6 +101,13 @@ describe('OpenAPI document and page', () => {
     const read = doc.paths['/v1/submissions/{id}']!.get!
     expect(read.responses['200']!.content!['application/json']!.schema).toEqual(plain(SubmissionSchema))
     expect(read.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'view', in: 'query' })]))
+  })
+
+  it('gives every operation a unique operation id', () => {
+    const ids = Object.values(doc.paths).flatMap(item => Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([, op]) => op.operationId))
+    expect(ids.every(id => typeof id === 'string' && /^[a-z][A-Za-z0-9]*$/.test(id)), JSON.stringify(ids)).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(doc.paths['/v1/submissions/{id}/results.json']!.get!.operationId).toBe('getV1SubmissionsIdResultsJson')
   })
 
   it('asks for the bearer key on every /v1 operation and on nothing else', () => {
