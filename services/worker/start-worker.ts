@@ -117,7 +117,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
       status: 'error', reason: 'internal', message: INTERNAL_MESSAGE, tests: [], durationMs: 0, attempts: job.attemptsMade,
     }).then(async first => {
       if (first) log.error({ err, submissionId: job.data.submissionId }, 'job given up by the queue: completed as internal')
-      if (first) await countBatchMember({ batches, store, log }, job.data)
+      if (first) await countBatchMember({ batches, store, deliveries, log }, job.data)
       await queueWebhook({ store, deliveries }, job.data.submissionId)
     }).catch((e: Error) => log.warn({ err: e }, 'could not complete a job the queue gave up'))
   })
