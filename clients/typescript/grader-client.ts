@@ -2,12 +2,14 @@
 // has no run-time dependency on the server, and cannot drift from it.
 import type { Static } from 'typebox'
 import type { ErrorBody } from '../../services/api/plugins/error-handler.js'
+import type { BatchAccepted } from '../../services/api/routes/v1/batches/batch-schema.js'
 import type { DeliveriesSchema } from '../../services/api/routes/v1/submissions/deliveries.js'
+import type { BatchProgress } from '../../services/shared/contracts/batch-schema.js'
 import type { ChallengeRequest } from '../../services/shared/contracts/challenge-schema.js'
 import type { Submission, SubmissionRequest } from '../../services/shared/contracts/submission-schema.js'
 import { GraderApiError, parseRetryAfterS } from './grader-api-error.js'
 import { readServerSentEvents } from './server-sent-events.js'
-import { verifyWebhook, type SubmissionDoneWebhook, type WebhookHeaders } from './verify-webhook.js'
+import { verifyWebhook, type GraderWebhook, type WebhookHeaders } from './verify-webhook.js'
 
 /** A submission whose grading is over: `result` is there. */
 export type DoneSubmission = Submission & { state: 'done', result: NonNullable<Submission['result']> }
@@ -118,6 +120,24 @@ export class GraderClient {
     return await this.json<SubmitAnswer>(res)
   }
 
+  /**
+   * `POST /v1/submissions/batch`: up to the server's `GRADER_BATCH_MAX`
+   * submissions (413 `batch_too_large` beyond). The answer has one entry per
+   * submission, in order: `{ id, state }` or its own `{ error }`.
+   * `callbackUrl` gets one `batch.done` webhook once every member is done.
+   */
+  async submitBatch (submissions: SubmissionRequest[], opts: { callbackUrl?: string, idempotencyKey?: string } = {}): Promise<BatchAccepted> {
+    const headers: Record<string, string> = {}
+    if (opts.idempotencyKey !== undefined) headers['idempotency-key'] = opts.idempotencyKey
+    const body = { submissions, ...(opts.callbackUrl === undefined ? {} : { callbackUrl: opts.callbackUrl }) }
+    return await this.json<BatchAccepted>(await this.send('POST', '/v1/submissions/batch', { body, headers }))
+  }
+
+  /** `GET /v1/batches/:id`: a batch's (or a regrade's) progress and members. */
+  async getBatch (id: string): Promise<BatchProgress> {
+    return await this.json<BatchProgress>(await this.send('GET', `/v1/batches/${encodeURIComponent(id)}`))
+  }
+
   /** `GET /v1/submissions/:id`, in the full view or the student's. */
   async get (id: string, opts: { view?: SubmissionView } = {}): Promise<Submission> {
     const query = opts.view === undefined ? '' : `?view=${opts.view}`
@@ -210,7 +230,7 @@ export class GraderClient {
   }
 
   /** {@link verifyWebhook}, for code that holds a client anyway. */
-  verifyWebhook (secret: string, rawBody: string | Uint8Array, headers: WebhookHeaders): SubmissionDoneWebhook {
+  verifyWebhook (secret: string, rawBody: string | Uint8Array, headers: WebhookHeaders): GraderWebhook {
     return verifyWebhook(secret, rawBody, headers)
   }
 

@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks'
+import type { BatchProgress } from '../../services/shared/contracts/batch-schema.js'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 
 export { WebhookVerificationError } from 'standardwebhooks'
@@ -14,6 +15,20 @@ export interface SubmissionDoneWebhook {
   timestamp: string
   data: Submission & { state: 'done' }
 }
+
+/**
+ * What the grader POSTs to a batch's `callbackUrl` once every member is done:
+ * `data` is the batch's progress as `GET /v1/batches/:id` answers it.
+ */
+export interface BatchDoneWebhook {
+  type: 'batch.done'
+  /** When the batch was done (ISO 8601). */
+  timestamp: string
+  data: BatchProgress
+}
+
+/** Any webhook of the grader; branch on `type`. */
+export type GraderWebhook = SubmissionDoneWebhook | BatchDoneWebhook
 
 /** Request headers as Node's `http` gives them, or as a fetch `Headers`. */
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>
@@ -32,7 +47,8 @@ function signatureHeaders (headers: WebhookHeaders): Record<string, string> {
 /**
  * Checks a webhook's signature (`webhook-id`, `webhook-timestamp`,
  * `webhook-signature`, Standard Webhooks) with the grader's signing secret
- * (`whsec_…`, the grader's `GRADER_WEBHOOK_SECRET`) and returns its payload.
+ * (`whsec_…`, the grader's `GRADER_WEBHOOK_SECRET`) and returns its payload
+ * (`submission.done` or `batch.done`).
  *
  * Pass the body exactly as received, before any JSON parsing: the signature
  * covers those bytes. A timestamp more than 5 minutes away from now is
@@ -41,7 +57,7 @@ function signatureHeaders (headers: WebhookHeaders): Record<string, string> {
  *
  * @throws WebhookVerificationError when a header is missing, the signature does not match or the timestamp is too old or too new
  */
-export function verifyWebhook (secret: string, rawBody: string | Uint8Array, headers: WebhookHeaders): SubmissionDoneWebhook {
+export function verifyWebhook (secret: string, rawBody: string | Uint8Array, headers: WebhookHeaders): GraderWebhook {
   const payload = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength)
-  return new Webhook(secret).verify(payload, signatureHeaders(headers)) as SubmissionDoneWebhook
+  return new Webhook(secret).verify(payload, signatureHeaders(headers)) as GraderWebhook
 }

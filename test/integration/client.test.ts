@@ -98,6 +98,23 @@ describe('the TypeScript client against a real grader', () => {
     await client.wait(first.id, { timeoutMs: 60_000 })
   })
 
+  it('submits a batch with a bad entry, answered entry by entry, and reads its progress', async () => {
+    const batch = await client.submitBatch([python(ADD, TESTS), python(ADD, TESTS, { files: { '../escape.py': 'x = 1\n' } })])
+    expect(batch.accepted).toBe(1)
+    const [good, bad] = batch.submissions
+    expect(bad).toMatchObject({ error: { code: 'invalid_path' } })
+    if (good === undefined || !('id' in good)) throw new Error(`the valid entry was refused: ${JSON.stringify(good)}`)
+    await client.wait(good.id, { timeoutMs: 60_000 })
+    // the batch counts its member once the worker recorded it
+    const deadline = Date.now() + 10_000
+    let progress = await client.getBatch(batch.id)
+    while (progress.state !== 'done' && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      progress = await client.getBatch(batch.id)
+    }
+    expect(progress).toMatchObject({ id: batch.id, state: 'done', total: 1, done: 1, submissions: [{ id: good.id, state: 'done', status: 'pass' }] })
+  })
+
   it('gives up waiting with a timeout error when the verdict is late', async () => {
     const { id } = await client.submit(python('import time\ntime.sleep(2)\n' + ADD, TESTS))
     const late = await failure(client.wait(id, { timeoutMs: 300 }))
