@@ -5,13 +5,14 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Queue } from 'bullmq'
+import { Queue, QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
 import { pino } from 'pino'
 import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startApi, type RunningApi } from '../../services/api/start-api.js'
 import { DELIVERY_QUEUE_NAME } from '../../services/delivery/delivery-job-schema.js'
+import { DeliveryLog } from '../../services/delivery/delivery-log.js'
 import { DeliveryQueue } from '../../services/delivery/delivery-queue.js'
 import { resolveWebhookSecret } from '../../services/delivery/webhook-secret.js'
 import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.js'
@@ -257,6 +258,30 @@ describe('webhooks', () => {
     const log = await (await grader.request(`/v1/submissions/${done.id}/deliveries`)).json() as { attempts: Array<{ error?: string, statusCode?: number }> }
     expect(log.attempts[0]!.error).toMatch(/redirect to http:\/\/127\.0\.0\.2:\d+\/hooks\/grader not followed/)
     expect(internal.requests).toEqual([])
+  })
+
+  it('checks the addresses it connects to: a name that now resolves to loopback gets nothing sent (DNS rebinding)', async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }))
+    cleanups.push(receiver.close)
+    // the default allow-list: public addresses only
+    const grader = await startTestGrader({ GRADER_WEBHOOK_SECRET: SECRET, GRADER_WEBHOOK_RETRY_FOR_S: '0', GRADER_WEBHOOK_RETRY_BASE_MS: '100' }, { worker: false })
+    cleanups.push(grader.close)
+    const connection = new Redis(grader.config.redisUrl, { maxRetriesPerRequest: 3 })
+    // QueueEvents blocks on its own connection (built from these options)
+    const events = new QueueEvents(DELIVERY_QUEUE_NAME, { connection: { url: grader.config.redisUrl }, prefix: grader.config.prefix })
+    const queue = DeliveryQueue.open(connection, grader.config)
+    cleanups.push(async () => { await queue.close(); await events.close(); await connection.quit() })
+    await events.waitUntilReady()
+    // as if the name had resolved to a public address when it was checked, and to 127.0.0.1 now
+    const url = receiver.url.replace('127.0.0.1', 'localhost')
+    // FOR_S=0: one retry, two attempts; BullMQ's 'failed' event marks the last one
+    const givenUp = new Promise<void>(resolve => events.on('failed', ({ jobId }) => { if (jobId === 'msg_rebind') resolve() }))
+    await queue.enqueue({ id: 'msg_rebind', url, payload: { type: 'test.rebind', timestamp: new Date().toISOString(), data: {} } })
+    await givenUp
+    const log = await new DeliveryLog(connection, grader.config.prefix, 60).read('msg_rebind')
+    expect(log.map(a => a.error)).toEqual([expect.stringMatching(/localhost resolves to 127\.0\.0\.1, which is not allowed/), expect.stringMatching(/not allowed/)])
+    expect(log.at(-1)!.nextAttemptAt).toBeUndefined()
+    expect(receiver.requests).toEqual([])
   })
 
   it('refuses loopback, private, link-local and malformed callback targets at submission by default', async () => {
