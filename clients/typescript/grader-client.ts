@@ -3,6 +3,7 @@
 import type { Static } from 'typebox'
 import type { ErrorBody } from '../../services/api/plugins/error-handler.js'
 import type { BatchAccepted } from '../../services/api/routes/v1/batches/batch-schema.js'
+import type { RegradeAcceptedSchema } from '../../services/api/routes/v1/challenges/regrade.js'
 import type { DeliveriesSchema } from '../../services/api/routes/v1/submissions/deliveries.js'
 import type { BatchProgress } from '../../services/shared/contracts/batch-schema.js'
 import type { ChallengeRequest } from '../../services/shared/contracts/challenge-schema.js'
@@ -19,6 +20,9 @@ export type SubmitAnswer = { id: string, state: 'queued' | 'running' } | DoneSub
 
 /** `GET /v1/submissions/:id/deliveries`: the webhook's state and every attempt, oldest first. */
 export type Deliveries = Static<typeof DeliveriesSchema>
+
+/** `POST /v1/challenges/:id/regrade` answer: the regrade's batch id, how many submissions, the version graded against. */
+export type RegradeAccepted = Static<typeof RegradeAcceptedSchema>
 
 /** `view` of a read: `student` redacts a challenge's hidden tests. @defaultValue 'full' */
 export type SubmissionView = 'full' | 'student'
@@ -227,6 +231,15 @@ export class GraderClient {
   /** `PUT /v1/challenges/:id` (admin key): stores a version; the same content is the same version. */
   async putChallenge (id: string, body: ChallengeRequest): Promise<{ id: string, version: string }> {
     return await this.json(await this.send('PUT', `/v1/challenges/${encodeURIComponent(id)}`, { body }))
+  }
+
+  /**
+   * `POST /v1/challenges/:id/regrade` (admin key): grades every kept
+   * submission of the challenge again, against `version` (default the
+   * latest), below live traffic; follow it with `getBatch(answer.id)`.
+   */
+  async regrade (challengeId: string, opts: { version?: string } = {}): Promise<RegradeAccepted> {
+    return await this.json<RegradeAccepted>(await this.send('POST', `/v1/challenges/${encodeURIComponent(challengeId)}/regrade`, { body: opts.version === undefined ? {} : { version: opts.version } }))
   }
 
   /** {@link verifyWebhook}, for code that holds a client anyway. */

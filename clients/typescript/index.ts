@@ -1,5 +1,5 @@
 // The grader's TypeScript client: `new GraderClient({ url, apiKey })`; see README.md.
-export { GraderClient, type Deliveries, type DoneSubmission, type GraderClientOptions, type SubmissionEvent, type SubmissionView, type SubmitAnswer } from './grader-client.js'
+export { GraderClient, type Deliveries, type RegradeAccepted, type DoneSubmission, type GraderClientOptions, type SubmissionEvent, type SubmissionView, type SubmitAnswer } from './grader-client.js'
 export { GraderApiError } from './grader-api-error.js'
 export { readServerSentEvents, type ServerSentEvent } from './server-sent-events.js'
 export { verifyWebhook, WebhookVerificationError, type BatchDoneWebhook, type GraderWebhook, type SubmissionDoneWebhook, type WebhookHeaders } from './verify-webhook.js'

@@ -72,7 +72,7 @@ describe('the TypeScript client against a real grader', () => {
     expect([nobody.status, nobody.code]).toEqual([0, 'unreachable'])
   })
 
-  it('reads Retry-After into retryAfterS when a feedback budget is spent', async () => {
+  it('reads Retry-After into retryAfterS when a feedback budget is spent, and regrades the challenge', async () => {
     const challenge = `client-budget-${Date.now()}`
     const { version } = await client.putChallenge(challenge, {
       language: 'python',
@@ -86,6 +86,17 @@ describe('the TypeScript client against a real grader', () => {
     expect(refused.retryAfterS).toBeGreaterThan(3500)
     expect(refused.retryAfterS).toBeLessThanOrEqual(3600)
     await client.wait(first.id, { timeoutMs: 60_000 })
+
+    // a regrade grades the kept submission again, as a batch
+    const regrade = await client.regrade(challenge)
+    expect(regrade).toMatchObject({ count: 1, version })
+    const deadline = Date.now() + 60_000
+    let progress = await client.getBatch(regrade.id)
+    while (progress.state !== 'done' && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 200))
+      progress = await client.getBatch(regrade.id)
+    }
+    expect(progress).toMatchObject({ kind: 'regrade', state: 'done', total: 1, submissions: [{ regradeOf: first.id, status: 'pass' }] })
   })
 
   it('replays a submission with the same Idempotency-Key, and refuses the key with another body', async () => {
