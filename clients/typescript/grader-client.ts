@@ -1,6 +1,8 @@
 // Types only from the grader's own schemas (erased at run time): the client
 // has no run-time dependency on the server, and cannot drift from it.
 import type { Static } from 'typebox'
+import type { ExercismResults, ExercismV3Results } from '../../services/api/exercism-results.js'
+import type { GradescopeResults } from '../../services/api/gradescope-results.js'
 import type { ErrorBody } from '../../services/api/plugins/error-handler.js'
 import type { BatchAccepted } from '../../services/api/routes/v1/batches/batch-schema.js'
 import type { RegradeAcceptedSchema } from '../../services/api/routes/v1/challenges/regrade.js'
@@ -146,6 +148,23 @@ export class GraderClient {
   async get (id: string, opts: { view?: SubmissionView } = {}): Promise<Submission> {
     const query = opts.view === undefined ? '' : `?view=${opts.view}`
     return await this.json<Submission>(await this.send('GET', `/v1/submissions/${encodeURIComponent(id)}${query}`))
+  }
+
+  /**
+   * `GET /v1/submissions/:id/results.json`: the result as Exercism's test
+   * runner writes it, version 2 (default) or 3 (`task_id` per test). Full
+   * view only: it is for the platform's backend. 404 `not_found` until done.
+   */
+  async exercismResults (id: string, opts?: { version?: 2 }): Promise<ExercismResults>
+  async exercismResults (id: string, opts: { version: 3 }): Promise<ExercismV3Results>
+  async exercismResults (id: string, opts: { version?: 2 | 3 } = {}): Promise<ExercismResults | ExercismV3Results> {
+    const query = opts.version === undefined ? '' : `?version=${opts.version}`
+    return await this.json(await this.send('GET', `/v1/submissions/${encodeURIComponent(id)}/results.json${query}`))
+  }
+
+  /** `GET /v1/submissions/:id/gradescope.json`: Gradescope's autograder results.json (score, tests with visibility). */
+  async gradescopeResults (id: string): Promise<GradescopeResults> {
+    return await this.json(await this.send('GET', `/v1/submissions/${encodeURIComponent(id)}/gradescope.json`))
   }
 
   /**

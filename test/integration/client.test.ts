@@ -22,13 +22,17 @@ describe('the TypeScript client against a real grader', () => {
   })
   afterAll(async () => { await grader?.close() })
 
-  it('submits, waits for the verdict, reads it back, and deletes it', async () => {
+  it('submits, waits for the verdict, reads it back in every format, and deletes it', async () => {
     const accepted = await client.submit(python(ADD, TESTS))
     expect(accepted.state).toBe('queued')
     const done = await client.wait(accepted.id, { timeoutMs: 60_000 })
     expect(done.result.status).toBe('pass')
     expect(done.result.tests.map(t => t.name)).toEqual(['test_solution.py::test_add', 'test_solution.py::test_zero'])
     expect(await client.get(accepted.id)).toEqual(done)
+    expect(await client.exercismResults(accepted.id)).toMatchObject({ version: 2, status: 'pass' })
+    const v3 = await client.exercismResults(accepted.id, { version: 3 })
+    expect(v3).toMatchObject({ version: 3, status: 'pass' })
+    expect((await client.gradescopeResults(accepted.id)).tests).toHaveLength(2)
     // no callbackUrl: nothing to deliver
     expect(await client.deliveries(accepted.id)).toMatchObject({ submissionId: accepted.id, state: 'none', attempts: [] })
     await client.delete(accepted.id)
