@@ -22,12 +22,14 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 redis.call('HINCRBY', KEYS[1], 'done', 1)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
+local attached = redis.call('HGET', KEYS[1], 'idempotencyKey')
+if attached then redis.call('EXPIRE', attached, ARGV[2]) end
 ${FINISH_IF_DONE}`
 
-/** KEYS: batch hash. ARGV: now ISO, total. The batch's members are all queued: their number is known. */
+/** KEYS: batch hash. ARGV: now ISO, total, the answer's JSON. The batch's members are all queued: their number is known. */
 const SEAL = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-redis.call('HSET', KEYS[1], 'total', ARGV[2])
+redis.call('HSET', KEYS[1], 'total', ARGV[2], 'answer', ARGV[3])
 ${FINISH_IF_DONE}`
 
 /** KEYS: batch hash, members. ARGV: now ISO, member, 1 if it was done. A deleted member leaves the batch. */
@@ -108,10 +110,28 @@ export class BatchStore {
     await this.redis.lrem(this.membersKey(id), 0, submissionId)
   }
 
-  /** Every member is queued: fixes `total`. True when they were all done already (the caller then reports completion). */
-  async seal (id: string, now = new Date()): Promise<boolean> {
+  /**
+   * Every member is queued: fixes `total`, and keeps the answer given (an
+   * idempotent replay of the batch gets it again, refused entries included).
+   * True when they were all done already (the caller then reports completion).
+   */
+  async seal (id: string, answer: unknown = null, now = new Date()): Promise<boolean> {
     const members = await this.redis.llen(this.membersKey(id))
-    return await this.redis.eval(SEAL, 1, this.key(id), now.toISOString(), members) === 1
+    return await this.redis.eval(SEAL, 1, this.key(id), now.toISOString(), members, JSON.stringify(answer)) === 1
+  }
+
+  /** The answer kept by `seal`; null for an unknown batch or one not sealed yet. */
+  async answer (id: string): Promise<unknown> {
+    const raw = await this.redis.hget(this.key(id), 'answer')
+    return raw === null ? null : JSON.parse(raw) as unknown
+  }
+
+  /**
+   * Names the `Idempotency-Key` entry that made this batch: it then expires
+   * with the batch, from its last member's completion on.
+   */
+  async attach (id: string, key: string): Promise<void> {
+    await this.redis.hset(this.key(id), 'idempotencyKey', key)
   }
 
   /** A member's first completion. True when it finished the batch (exactly one caller sees true). */

@@ -102,9 +102,11 @@ describe('Idempotency-Key', () => {
     const key = newKey()
     const res = await post(validSubmission(), key)
     const id = res.json().id as string
-    await t.deps.store.complete(id, PASS)
     const keys = await scanKeys(t.deps.redis, `${t.config.prefix}:idempotency:*:${key}`)
     expect(keys).toHaveLength(1)
+    // as if it had been claimed long ago: the completion must re-arm it
+    await t.deps.redis.expire(keys[0]!, 5)
+    await t.deps.store.complete(id, PASS)
     const [keyTtl, recordTtl] = await Promise.all([t.deps.redis.ttl(keys[0]!), t.deps.redis.ttl(t.deps.store.key(id))])
     expect(keyTtl).toBeGreaterThan(0)
     expect(Math.abs(keyTtl - recordTtl)).toBeLessThanOrEqual(1)
@@ -129,16 +131,40 @@ describe('Idempotency-Key with ?wait=true', () => {
 })
 
 describe('Idempotency-Key on a batch', () => {
-  it('answers the same batch when the same key and body are sent again', async () => {
+  it('answers the same batch, queued once, when the same key and body are sent again', async () => {
+    const before = await jobCount()
     const key = newKey()
     const body = { submissions: [validSubmission(), validSubmission({ files: 'nope' })] }
     const first = await post(body, key, { url: '/v1/submissions/batch' })
     const again = await post(body, key, { url: '/v1/submissions/batch' })
     expect(first.statusCode).toBe(202)
     expect(again.statusCode).toBe(202)
-    expect(again.json().id).toBe(first.json().id)
-    expect(again.json().submissions[0].id).toBe(first.json().submissions[0].id)
+    // the first answer again, the refused entry's error included
+    expect(again.json()).toEqual(first.json())
+    expect(again.json().submissions[1].error.code).toBe('invalid_request')
+    expect(await jobCount()).toBe(before + 1)
     const conflict = await post({ submissions: [validSubmission()] }, key, { url: '/v1/submissions/batch' })
     expect(conflict.statusCode).toBe(409)
+  })
+})
+
+describe('Idempotency-Key entry of a batch', () => {
+  it('expires with the batch, from its last member\'s completion on', async () => {
+    const key = newKey()
+    const batch = (await post({ submissions: [validSubmission()] }, key, { url: '/v1/submissions/batch' })).json()
+    // graded well after the key was claimed, so an entry left with its first expiry would show
+    const worker = standInWorker(t, () => PASS, { hold: async () => { await new Promise(resolve => setTimeout(resolve, 2500)) } })
+    try {
+      for (let i = 0; i < 200; i++) {
+        if ((await t.app.inject({ method: 'GET', url: `/v1/batches/${batch.id}`, headers: { authorization: `Bearer ${API_KEY}` } })).json().state === 'done') break
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+    } finally {
+      await worker.close()
+    }
+    const [entry] = await scanKeys(t.deps.redis, `${t.config.prefix}:idempotency:*:${key}`)
+    const [entryTtl, batchTtl] = await Promise.all([t.deps.redis.ttl(entry!), t.deps.redis.ttl(`${t.config.prefix}:batch:${batch.id}`)])
+    expect(entryTtl).toBeGreaterThan(0)
+    expect(Math.abs(entryTtl - batchTtl)).toBeLessThanOrEqual(1)
   })
 })

@@ -37,13 +37,14 @@ function refusal (err: unknown, deps: BatchDeps, index: number): BatchEntryAnswe
  * (`BatchStore.seal`). With a `callbackUrl`, a `batch.done` webhook is
  * queued once the last member is done.
  */
-export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: string): Promise<BatchAccepted> {
+export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: string, idempotencyKey?: string): Promise<BatchAccepted> {
   if (body.submissions.length > deps.config.batchMax) {
     throw new GraderError('batch_too_large', `a batch holds at most ${deps.config.batchMax} submissions (GRADER_BATCH_MAX), not ${body.submissions.length}`)
   }
   // resolved now to refuse a bad target at once (400); delivery checks every connection again
   if (body.callbackUrl !== undefined) await checkCallbackUrl(body.callbackUrl, new CallbackAllowList(deps.config.callbackAllow))
   await deps.batches.create({ id, kind: 'submissions', ...(body.callbackUrl !== undefined ? { callbackUrl: body.callbackUrl } : {}) })
+  if (idempotencyKey !== undefined) await deps.batches.attach(id, idempotencyKey)
   const submissions: BatchEntryAnswer[] = []
   let accepted = 0
   for (const [index, entry] of body.submissions.entries()) {
@@ -63,10 +64,11 @@ export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: stri
   }
   // done at sealing (no entry accepted, or every member graded meanwhile):
   // no worker will see its last member finish, so the webhook is queued here
-  if (await deps.batches.seal(id)) {
+  const answer: BatchAccepted = { id, accepted, submissions }
+  if (await deps.batches.seal(id, answer)) {
     const webhook = await deps.batches.doneWebhook(id, deps.store)
     if (webhook !== null) await deps.deliveries().enqueue(webhook)
   }
   deps.log.info({ batchId: id, entries: body.submissions.length, accepted }, 'batch queued')
-  return { id, accepted, submissions }
+  return answer
 }

@@ -19,8 +19,7 @@ import type { SubmissionStore } from '../../../../shared/store/submission-store.
 import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js'
 import { bodyHash, idempotencyScope, readIdempotencyKey } from '../../../idempotency-key.js'
 import { acceptBatch } from '../batches/accept-batch.js'
-import { BATCH_BODY_LIMIT_BYTES, BatchAcceptedSchema, BatchRequestSchema } from '../batches/batch-schema.js'
-import { batchProgress } from '../batches/index.js'
+import { BATCH_BODY_LIMIT_BYTES, BatchAcceptedSchema, BatchRequestSchema, type BatchAccepted } from '../batches/batch-schema.js'
 import { scoreResult, studentView } from '../../../grading-policy.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
 import { AcceptedSchema, IdempotencyHeadersSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
@@ -220,12 +219,13 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     void reply.header('location', `/v1/batches/${claimed.id}`)
     if (claimed.replay) {
       void reply.header('idempotent-replayed', 'true')
-      const progress = await batchProgress(batches, store, claimed.id)
-      const members = progress?.submissions ?? []
-      return reply.code(202).send({ id: claimed.id, accepted: members.length, submissions: members.map(m => ({ id: m.id, state: m.state })) })
+      // the first answer as given, refused entries included; members' states may have moved on since
+      const answer = await batches.answer(claimed.id) as BatchAccepted | null
+      if (answer === null) throw new GraderError('idempotency_conflict', 'the first request with this Idempotency-Key is still being accepted; retry in a moment')
+      return reply.code(202).send(answer)
     }
     try {
-      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request.log), batches, deliveries: deliveries.queue }, request.body, claimed.id))
+      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request.log), batches, deliveries: deliveries.queue }, request.body, claimed.id, claimed.key))
     } catch (err) {
       await claimed.release().catch(() => {})
       throw err
