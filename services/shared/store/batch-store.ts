@@ -98,16 +98,17 @@ export class BatchStore {
     await this.redis.multi().hset(this.key(batch.id), fields).expire(this.key(batch.id), this.ttlS).exec()
   }
 
-  /** Adds a member, before its job is queued (so its completion always finds it). */
+  /** Adds a member once it is queued (a member done before it is listed is counted all the same: `done` is a counter). */
   async addMember (id: string, submissionId: string): Promise<void> {
     await this.redis.multi()
       .rpush(this.membersKey(id), submissionId).expire(this.membersKey(id), this.ttlS)
       .exec()
   }
 
-  /** Takes back a member whose submission was refused after `addMember`. */
-  async dropMember (id: string, submissionId: string): Promise<void> {
-    await this.redis.lrem(this.membersKey(id), 0, submissionId)
+  /** Adds several members at once, in order. */
+  async addMembers (id: string, submissionIds: readonly string[]): Promise<void> {
+    if (submissionIds.length === 0) return
+    await this.redis.multi().rpush(this.membersKey(id), ...submissionIds).expire(this.membersKey(id), this.ttlS).exec()
   }
 
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Queue } from 'bullmq'
+import pLimit from 'p-limit'
 import { Type } from 'typebox'
 import type { Config } from '../../../../shared/config/config.js'
 import type { GradingJob } from '../../../../shared/contracts/job-schema.js'
@@ -19,6 +20,9 @@ import { challengeNotFound } from './index.js'
  * number first; 1 000 leaves room above and below for other background work.
  */
 export const REGRADE_PRIORITY = 1000
+
+/** Regrade submissions accepted at once within one request. */
+const REGRADE_CONCURRENCY = 16
 
 export interface RegradeRoutesOptions {
   config: Config
@@ -65,11 +69,10 @@ export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = as
     const batchId = randomUUID()
     await opts.batches.create({ id: batchId, kind: 'regrade', challenge: id, version: challenge.version })
     const deps = { ...opts, log: request.log }
-    let count = 0
-    for (const originalId of originals) {
+    const regradeOne = async (originalId: string): Promise<string | null> => {
       const [original, kept] = await Promise.all([opts.store.get(originalId), opts.store.files(originalId)])
       // expired or deleted since the index was read
-      if (original === null || kept === null) continue
+      if (original === null || kept === null) return null
       const body: SubmissionRequest = {
         challenge: `${id}@${challenge.version}`,
         files: kept.files,
@@ -82,15 +85,24 @@ export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = as
         const { submission } = await acceptSubmission(deps, body, {
           batch: batchId, regradeOf: originalId, priority: REGRADE_PRIORITY, feedbackBudget: false, queueDepthCheck: false,
         })
-        await Promise.all([opts.store.addRegrade(originalId, submission.id), opts.batches.addMember(batchId, submission.id)])
-        count++
+        await opts.store.addRegrade(originalId, submission.id)
+        return submission.id
       } catch (err) {
         // one original that cannot be graded any more (its files break a rule
         // of the new version, no worker for its language) does not stop the rest
         if (!isGraderError(err)) throw err
         request.log.warn({ err, submissionId: originalId, batchId }, 'submission not regraded')
+        return null
       }
     }
+    // a few at once: each is a handful of Redis round trips, and thousands of
+    // them one after the other would hold the request for tens of seconds
+    const limit = pLimit(REGRADE_CONCURRENCY)
+    const regraded = (await Promise.all(originals.map(async originalId => await limit(async () => await regradeOne(originalId)))))
+      .filter((regradeId): regradeId is string => regradeId !== null)
+    // members listed in the originals' order; a member done before it is listed is counted all the same
+    await opts.batches.addMembers(batchId, regraded)
+    const count = regraded.length
     await opts.batches.seal(batchId)
     request.log.info({ challenge: id, version: challenge.version, batchId, count, originals: originals.length }, 'regrade queued')
     void reply.header('location', `/v1/batches/${batchId}`)
