@@ -55,7 +55,9 @@ return 1`
  *   kept so a challenge's submissions can be graded again (regrade);
  * - `…:regrades`: ids of the submissions that graded it again, oldest first;
  * - `…:attached`: names of other keys holding its data (an idempotency
- *   entry, a delivery log), so they expire and are deleted with it.
+ *   entry), so they expire and are deleted with it;
+ * - `…:progress`: the worker's last progress update (`SubmissionProgress`,
+ *   which expires by itself), deleted with it too.
  *
  * and `challenge-submissions:<challenge id>`, a sorted set of a challenge's
  * submissions (regrades excluded) scored by when they expire.
