@@ -14,7 +14,7 @@ return 1`
 
 /**
  * KEYS: submission, completion claim, files, regrades, attached set, challenge index (or the submission again).
- * ARGV: done value, ttl seconds, channel, id, index score (expiry ms, or '' for none).
+ * ARGV: done value, ttl seconds, channel, id, index score (expiry ms, or '' for none), now ms.
  * The result of a submission deleted meanwhile is dropped. Everything kept
  * beside the record expires with it, counted from the completion.
  */
@@ -28,6 +28,7 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[5])) do redis.call('EXPIRE', ke
 redis.call('EXPIRE', KEYS[5], ARGV[2])
 if ARGV[5] ~= '' then
   redis.call('ZADD', KEYS[6], 'XX', ARGV[5], ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', ARGV[6])
   redis.call('EXPIRE', KEYS[6], ARGV[2])
 end
 redis.call('PUBLISH', ARGV[3], ARGV[4])
@@ -87,8 +88,9 @@ export class SubmissionStore {
     if (kept !== undefined) tx.set(this.filesKey(submission.id), JSON.stringify(kept), 'EX', this.ttlS)
     if (submission.challenge !== undefined && submission.regradeOf === undefined) {
       const index = this.challengeIndexKey(submission.challenge)
-      // every write pushes the index's expiry to now + ttl, past every member's
-      tx.zadd(index, Date.now() + this.ttlS * 1000, submission.id).expire(index, this.ttlS)
+      // every write pushes the index's expiry to now + ttl, past every member's,
+      // and drops the members expired meanwhile: no id outlives its submission here
+      tx.zadd(index, Date.now() + this.ttlS * 1000, submission.id).zremrangebyscore(index, '-inf', Date.now()).expire(index, this.ttlS)
     }
     await tx.exec()
   }
@@ -185,7 +187,7 @@ export class SubmissionStore {
     const done = await this.redis.eval(COMPLETE_ONCE, 6, this.key(id), this.completedKey(id), this.filesKey(id),
       this.regradesKey(id), this.attachedKey(id), indexed ? this.challengeIndexKey(record.challenge as string) : this.key(id),
       JSON.stringify({ ...record, state: 'done', result }), this.ttlS, this.doneChannel, id,
-      indexed ? String(Date.now() + this.ttlS * 1000) : '')
+      indexed ? String(Date.now() + this.ttlS * 1000) : '', Date.now())
     return done === 1
   }
 

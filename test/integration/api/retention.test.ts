@@ -138,6 +138,20 @@ describe('retention', () => {
     await check()
   })
 
+  it('drops an expired submission from its challenge\'s index at the next write, so no id outlives its submission there', async () => {
+    await inject('PUT', '/v1/challenges/indexed', { language: 'python', tests: { 'test_solution.py': 'def test_x():\n    assert True\n' } }, { authorization: `Bearer ${ADMIN_KEY}` })
+    const old = (await inject('POST', '/v1/submissions', { challenge: 'indexed', files: { 'solution.py': 'x = 1\n' } })).json().id as string
+    const index = `${t.config.prefix}:challenge-submissions:indexed`
+    // as if its expiry had passed (the record itself would be gone by now)
+    await t.deps.redis.zadd(index, Date.now() - 1000, old)
+    const fresh = (await inject('POST', '/v1/submissions', { challenge: 'indexed', files: { 'solution.py': 'x = 2\n' } })).json().id as string
+    expect(await t.deps.redis.zrange(index, 0, -1)).toEqual([fresh])
+    await t.deps.redis.zadd(index, Date.now() - 1000, fresh)
+    await t.deps.redis.zadd(index, Date.now() + 60_000, old)
+    await t.deps.store.complete(old, PASS)
+    expect(await t.deps.redis.zrange(index, 0, -1)).toEqual([old])
+  })
+
   it('bounds a failed job (which keeps the files) by age as well as by count', async () => {
     const res = await inject('POST', '/v1/submissions', validSubmission())
     const job = await t.deps.queue.getJob(res.json().id)
