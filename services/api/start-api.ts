@@ -10,7 +10,7 @@ import { HostRegistry } from '../shared/store/host-registry.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { buildApp } from './app.js'
-import { fullSubmissionView } from './routes/v1/submissions/deliveries.js'
+import { submissionView } from './submission-view.js'
 
 export interface RunningApi {
   address: string
@@ -64,7 +64,7 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
     log,
     render: async id => {
       const submission = await renderStore.get(id)
-      return submission === null ? null : await fullSubmissionView(submission, renderChallenges)
+      return submission === null ? null : await submissionView(submission, renderChallenges, 'full')
     },
   })
   if (dispatcher.secret.generated) log.warn({ redisKey: dispatcher.secret.redisKey }, 'GRADER_WEBHOOK_SECRET is unset: webhooks are signed with a secret generated once and kept in Redis')

@@ -10,13 +10,19 @@ export type SubmissionViewName = 'full' | 'student'
  * with the policy of the version graded (and, for `student`, with hidden
  * tests' details removed). A challenge deleted since is answered unscored
  * (or, in the student view, with no test details at all).
+ * Every student-facing answer also leaves out the platform's own details
+ * (see `withoutPlatformDetails`).
  *
- * The same function as `GET /v1/submissions/:id` applies (its route keeps a
- * copy until it imports this one), so the `done` event of
- * `GET /v1/submissions/:id/events` carries exactly what a GET returns; the
- * events integration test compares the two.
+ * `GET /v1/submissions/:id`, the `done` event of
+ * `GET /v1/submissions/:id/events` and the webhook payload (full view) all
+ * use this one function, so they carry exactly the same submission.
  */
 export async function submissionView (submission: Submission, challenges: Pick<ChallengeStore, 'get'>, view: SubmissionViewName): Promise<Submission> {
+  const shown = await scoredView(submission, challenges, view)
+  return view === 'student' ? withoutPlatformDetails(shown) : shown
+}
+
+async function scoredView (submission: Submission, challenges: Pick<ChallengeStore, 'get'>, view: SubmissionViewName): Promise<Submission> {
   if (submission.challenge === undefined || submission.result === undefined) return submission
   const challenge = await challenges.get(submission.challenge, submission.version)
   if (challenge === null) {
@@ -26,4 +32,16 @@ export async function submissionView (submission: Submission, challenges: Pick<C
   }
   const scored = scoreResult(submission.result, challenge.policy)
   return { ...submission, result: view === 'student' ? studentView(scored, challenge.policy, new Date()) : scored }
+}
+
+/**
+ * What the platform backend told us or ops need, and a student must not
+ * read: the callback URL (platforms put tokens in its query string) and the
+ * Docker host that ran the grading (an infrastructure name).
+ */
+function withoutPlatformDetails (submission: Submission): Submission {
+  const { callbackUrl: _callbackUrl, ...rest } = submission
+  if (rest.result === undefined) return rest
+  const { host: _host, ...result } = rest.result
+  return { ...rest, result }
 }

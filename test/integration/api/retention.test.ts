@@ -100,6 +100,24 @@ describe('DELETE /v1/submissions/:id', () => {
     }
   })
 
+  it('ends a held ?wait=true request with 404 when its submission is deleted meanwhile', async () => {
+    const records = async () => (await scanKeys(t.deps.redis, `${t.config.prefix}:submission:*`))
+      .map(k => k.slice(`${t.config.prefix}:submission:`.length)).filter(rest => /^[0-9a-f-]{36}$/.test(rest))
+    const before = new Set(await records())
+    // no worker takes it: the request would be held until GRADER_WAIT_MAX_MS
+    const held = inject('POST', '/v1/submissions?wait=true', validSubmission())
+    let id: string | undefined
+    for (let i = 0; i < 100 && id === undefined; i++) {
+      await new Promise(resolve => setTimeout(resolve, 20))
+      id = (await records()).find(r => !before.has(r))
+    }
+    expect(id).toBeDefined()
+    expect((await inject('DELETE', `/v1/submissions/${id!}`)).statusCode).toBe(204)
+    const res = await held
+    expect(res.statusCode).toBe(404)
+    expect(res.json().error.code).toBe('not_found')
+  })
+
   it.each([
     ['an unknown submission', crypto.randomUUID()],
     ['an id that is not a UUID', 'nope'],

@@ -4,9 +4,7 @@ import { DeliveryAttemptSchema, type DeliveryAttempt, type DeliveryLog } from '.
 import { submissionWebhookId } from '../../../../delivery/delivery-queue.js'
 import type { Submission } from '../../../../shared/contracts/submission-schema.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
-import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
-import { scoreResult } from '../../../grading-policy.js'
 import { SubmissionParamsSchema } from '../../../schemas/submission-routes-schema.js'
 
 /**
@@ -40,16 +38,6 @@ export function deliveryState (submission: Pick<Submission, 'callbackUrl'>, atte
   const last = attempts.at(-1)
   if (last === undefined || last.nextAttemptAt !== undefined) return 'pending'
   return last.error === undefined ? 'delivered' : 'failed'
-}
-
-/**
- * The submission as `GET /v1/submissions/:id` answers it in the full view (a challenge
- * submission scored with its version's policy): the `data` of its `submission.done` webhook.
- */
-export async function fullSubmissionView (submission: Submission, challenges: ChallengeStore): Promise<Submission> {
-  if (submission.challenge === undefined || submission.result === undefined) return submission
-  const challenge = await challenges.get(submission.challenge, submission.version)
-  return challenge === null ? submission : { ...submission, result: scoreResult(submission.result, challenge.policy) }
 }
 
 /** `GET /v1/submissions/:id/deliveries`: every webhook attempt of a submission. Auth by the enclosing scope. */

@@ -20,7 +20,7 @@ import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js
 import { bodyHash, idempotencyScope, readIdempotencyKey } from '../../../idempotency-key.js'
 import { acceptBatch } from '../batches/accept-batch.js'
 import { BATCH_BODY_LIMIT_BYTES, BatchAcceptedSchema, BatchRequestSchema, type BatchAccepted } from '../batches/batch-schema.js'
-import { scoreResult, studentView } from '../../../grading-policy.js'
+import { submissionView } from '../../../submission-view.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
 import { AcceptedSchema, IdempotencyHeadersSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { untilClientGone } from './client-gone.js'
@@ -90,24 +90,6 @@ async function removeJob (queue: Queue<GradingJob> | Queue<DeliveryJob>, id: str
   const events = await redis.xrange(stream, '-', '+')
   const ours = events.filter(([, fields]) => fields.some((value, i) => i % 2 === 1 && value.includes(id))).map(([entryId]) => entryId)
   if (ours.length > 0) await redis.xdel(stream, ...ours)
-}
-
-/**
- * The submission as a client reads it: for a challenge submission, scored
- * with the policy of the version graded (and, for `view=student`, with
- * hidden tests' details removed). A challenge deleted since is answered
- * unscored (or, in the student view, with no test details at all).
- */
-async function viewOf (submission: Submission, challenges: ChallengeStore, view: 'full' | 'student'): Promise<Submission> {
-  if (submission.challenge === undefined || submission.result === undefined) return submission
-  const challenge = await challenges.get(submission.challenge, submission.version)
-  if (challenge === null) {
-    if (view === 'full') return submission
-    const { message: _message, ...rest } = submission.result
-    return { ...submission, result: { ...rest, tests: rest.tests.map(t => ({ name: t.name, status: t.status })) } }
-  }
-  const scored = scoreResult(submission.result, challenge.policy)
-  return { ...submission, result: view === 'student' ? studentView(scored, challenge.policy, new Date()) : scored }
 }
 
 /**
@@ -193,8 +175,10 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       gone.dispose()
     }
     const current = await store.get(id)
-    if (current?.state === 'done') return reply.code(200).send(await viewOf(current, challenges, 'full'))
-    return reply.code(202).send({ id, state: current?.state ?? 'queued' })
+    // deleted (DELETE /v1/submissions/:id) while the request was held
+    if (current === null) throw notFound(id)
+    if (current.state === 'done') return reply.code(200).send(await submissionView(current, challenges, 'full'))
+    return reply.code(202).send({ id, state: current.state })
   })
 
   app.get('/:id', {
@@ -204,7 +188,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     // not a UUID: it cannot exist, so Redis is not asked
     const submission = UUID.test(id) ? await store.get(id) : null
     if (submission === null) throw notFound(id)
-    return await viewOf(submission, challenges, request.query.view ?? 'full')
+    return await submissionView(submission, challenges, request.query.view ?? 'full')
   })
 
   app.post('/batch', {
@@ -243,6 +227,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     await removeJob(deliveries.jobs(), submissionWebhookId(id), request.log)
     await opts.redis.del(deliveryLog.key(id))
     if (submission.batch !== undefined) await batches.forget(submission.batch, id, submission.state === 'done')
+    // announced as if done: held `?wait=true` requests and open event streams re-read it, find it gone and end
+    await opts.redis.publish(store.doneChannel, id)
     request.log.info({ submissionId: id, state: submission.state }, 'submission deleted')
     return reply.code(204).send(null)
   })
