@@ -39,11 +39,16 @@ export function parseProgress (raw: string): SubmissionProgressEvent | null {
 }
 
 /**
- * KEYS: progress. ARGV: the update as JSON (an object without `seq`), ttl seconds, channel.
+ * KEYS: progress, the submission's record. ARGV: the update as JSON (an object without `seq`),
+ * ttl seconds, channel.
  * Numbers the update after the last one stored, keeps it and announces it, in
- * one atomic step, so every reader sees the same order.
+ * one atomic step, so every reader sees the same order. Nothing is kept once the
+ * record is gone (DELETE while the worker still runs the submission): the update
+ * would otherwise recreate a key with the deleted id for the whole result TTL.
+ * Returns 0 then.
  */
 const PUBLISH_PROGRESS = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local seq = 1
 local prev = redis.call('GET', KEYS[1])
 if prev then
@@ -73,9 +78,10 @@ export class SubmissionProgress {
   key (id: string): string { return `${this.prefix}:submission:${id}:progress` }
   get channel (): string { return `${this.prefix}:submission-progress` }
 
-  /** Stores and announces one update; resolves with its `seq`. */
+  /** Stores and announces one update; resolves with its `seq`, or 0 when the submission is no longer stored. */
   async publish (update: ProgressUpdate): Promise<number> {
-    const seq = await this.redis.eval(PUBLISH_PROGRESS, 1, this.key(update.id), JSON.stringify(update), this.ttlS, this.channel)
+    const record = `${this.prefix}:submission:${update.id}`
+    const seq = await this.redis.eval(PUBLISH_PROGRESS, 2, this.key(update.id), record, JSON.stringify(update), this.ttlS, this.channel)
     return Number(seq)
   }
 
