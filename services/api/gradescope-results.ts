@@ -82,6 +82,10 @@ export function toGradescopeResults (result: Result, policy: GradingPolicy | und
   })
   const doc: GradescopeResults = { score: scored.score ?? 0, tests }
   if (result.durationMs > 0) doc.execution_time = Math.round(result.durationMs) / 1000
-  if (result.status === 'error' && result.message !== undefined) doc.output = result.message
+  // Gradescope shows the top-level output to every student, whatever the tests' visibility, and
+  // a run's message may quote the test it stopped in (a timeout names it): kept only when no
+  // test is hidden from students, as the student view keeps the run's message
+  const anyHidden = tests.some(t => t.visibility !== 'visible')
+  if (result.status === 'error' && result.message !== undefined && !anyHidden) doc.output = result.message
   return doc
 }

@@ -329,3 +329,31 @@ describe('the webhook secret and custom headers appear in no answer', () => {
     expect(all).not.toContain(RECEIVER_CREDENTIAL)
   })
 })
+
+describe('a platform key that is not an admin key', () => {
+  const ADMIN_KEY = `admin-${randomBytes(8).toString('hex')}`
+  const SUITE_MARK = 'suite-only-admins-read-982451653'
+  let a: TestGrader
+  beforeAll(async () => { a = await startTestGrader({ GRADER_ADMIN_KEYS: ADMIN_KEY }, { worker: false }) })
+  afterAll(async () => { await a?.close() })
+
+  it('cannot read, change, delete or regrade a challenge, and no refusal quotes the suite', async () => {
+    const body = JSON.stringify({ language: 'python', tests: { 'test_solution.py': `${TESTS}\n# ${SUITE_MARK}\n` } })
+    expect((await a.request('/v1/challenges/admin-only', { method: 'PUT', body, key: ADMIN_KEY })).status).toBe(200)
+    const attempts: Array<[string, string, string?]> = [
+      ['GET', '/v1/challenges/admin-only'], ['GET', '/v1/challenges/admin-only/versions'],
+      ['PUT', '/v1/challenges/admin-only', body], ['DELETE', '/v1/challenges/admin-only'],
+      ['POST', '/v1/challenges/admin-only/regrade', '{}'],
+    ]
+    for (const [method, path, payload] of attempts) {
+      const res = await a.request(path, { method, ...(payload !== undefined ? { body: payload } : {}) })
+      const text = await res.text()
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 403 })
+      expect(JSON.parse(text)).toMatchObject({ error: { code: 'forbidden' } })
+      expect(text).not.toContain(SUITE_MARK)
+    }
+    // still there for the admin
+    const read = await (await a.request('/v1/challenges/admin-only', { key: ADMIN_KEY })).text()
+    expect(read).toContain(SUITE_MARK)
+  })
+})
