@@ -27,8 +27,11 @@ delete env.DOCKER_HOST
 // vitest.config.ts (for the Docker-backed tiers) has nothing to protect here. Two workers at
 // least: vitest's default (cores - 1) is one worker on a 2-core machine, and the Python harness
 // suite would then hold every other file up for its ten seconds.
+// Not isolated: each worker imports fastify, typebox and the services once for all its files
+// instead of once per file (most of the run's time otherwise). Safe because nothing here keeps
+// state in a module (the style forbids mutable module singletons); each test builds its own app.
 const workers = String(Math.max(2, availableParallelism()))
-const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', '--fileParallelism', `--maxWorkers=${workers}`, `--minWorkers=2`, ...process.argv.slice(2)],
+const run = spawnSync(process.execPath, [VITEST, 'run', 'test/unit', '--fileParallelism', '--no-isolate', `--maxWorkers=${workers}`, `--minWorkers=2`, ...process.argv.slice(2)],
   { cwd: ROOT, stdio: 'inherit', env })
 if (run.error) {
   console.error(`test:unit: ${run.error.message}`)
