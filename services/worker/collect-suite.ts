@@ -1,17 +1,13 @@
 import type { Job } from 'bullmq'
 import type { Logger } from 'pino'
-import type { HostPool } from '../hostpool/host-pool.js'
 import { runInSandbox } from '../sandbox/sandbox-run.js'
 import { decideCollection } from '../sandbox/verdict.js'
 import type { GradingJob, SuiteCollection } from '../shared/contracts/job-schema.js'
+import { sandboxInput, type SandboxInputDeps } from './sandbox-input.js'
 
 /** What a collection needs of the processor's dependencies (GradeDeps has them all). */
-export interface CollectDeps {
-  pool: HostPool
-  workerId: string
+export interface CollectDeps extends SandboxInputDeps {
   log: Logger
-  seccompProfile?: string
-  runtimes: Readonly<Record<string, string>>
 }
 
 /**
@@ -28,19 +24,10 @@ export async function collectSuite (deps: CollectDeps, job: Job<GradingJob & { l
   const lease = await deps.pool.acquire(data.language, data.lastHost)
   try {
     const { observation, timings } = await runInSandbox(lease.host.docker, {
-      submissionId: data.submissionId,
-      workerId: deps.workerId,
-      image: lease.image.ref,
-      runner: lease.image.runner,
-      files: data.files,
-      tests: data.tests,
-      limits: data.limits,
+      ...sandboxInput(deps, data, lease),
       // the test process collects as the grader's uid: no student code, so no split to make
       isolation: 'split',
       collectOnly: true,
-      signal: lease.signal,
-      seccompProfile: deps.seccompProfile,
-      runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
     }, log.child({ host: lease.host.id }))
     const collection = decideCollection(observation)
     log.info({ host: lease.host.id, ok: collection.ok, tests: collection.ok ? collection.tests.length : 0, uploadMs: timings.uploadMs }, 'suite collected')

@@ -13,6 +13,7 @@ import type { SubmissionStore } from '../shared/store/submission-store.js'
 import { countBatchMember } from './batch-completion.js'
 import { ProgressReporter, type ProgressPublisher } from './progress-reporter.js'
 import { collectSuite } from './collect-suite.js'
+import { sandboxInput } from './sandbox-input.js'
 
 export interface GradeDeps {
   pool: HostPool
@@ -84,18 +85,9 @@ export function createGradeProcessor (deps: GradeDeps) {
       lease = await deps.pool.acquire(data.language, data.lastHost)
       const hostLog = log.child({ host: lease.host.id })
       const { observation, timings } = await runInSandbox(lease.host.docker, {
-        submissionId: data.submissionId,
-        workerId: deps.workerId,
-        image: lease.image.ref,
-        runner: lease.image.runner,
-        files: data.files,
-        tests: data.tests,
-        limits: data.limits,
+        ...sandboxInput(deps, data, lease),
         strictComparisons: data.strictComparisons,
         isolation: data.isolation ?? 'split',
-        signal: lease.signal,
-        seccompProfile: deps.seccompProfile,
-        runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
         ...(progress !== undefined ? { onProgress: (p: RunProgress) => { progress.update(p) } } : {}),
       }, hostLog)
       // no update may be published after the result: the run is over
