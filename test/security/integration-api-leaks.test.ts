@@ -272,6 +272,11 @@ describe('secrets, keys and deletion', () => {
       expect(all).not.toContain(RECEIVER_CREDENTIAL)
       expect(all).not.toContain(SECOND_KEY)
       expect(receiver.requests.some(r => r.headers.authorization === `Bearer ${RECEIVER_CREDENTIAL}`)).toBe(true)
+      // the student view has neither the platform's callback URL (tokens live in its query) nor the Docker host
+      const student = answers[1]!
+      expect(student).not.toContain(receiver.origin)
+      expect(JSON.parse(student)).not.toHaveProperty('result.host')
+      expect(JSON.parse(answers[0]!)).toHaveProperty('result.host')
     } finally {
       await receiver.close()
     }

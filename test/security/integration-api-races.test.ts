@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { scanKeys } from '../../services/shared/store/redis-keys.js'
+import { EventStreamReader } from '../helpers/event-stream-reader.js'
 import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
 
 const ADD = 'def add(a, b):\n    return a + b\n'
@@ -97,4 +98,40 @@ describe('DELETE while the submission is being graded', () => {
       await new Promise<void>(resolve => server.close(() => resolve()))
     }
   }, 90_000)
+})
+
+describe('a feedback budget spent by many requests at once', () => {
+  it('admits exactly the budget, however many submissions and batches race for it', async () => {
+    const put = await g.request('/v1/challenges/budget-race', {
+      method: 'PUT',
+      body: JSON.stringify({ language: 'python', tests: { 'test_solution.py': ADD_TESTS }, policy: { feedback: { max: 3, windowS: 3600 } } }),
+    })
+    expect(put.status).toBe(200)
+    const entry = { challenge: 'budget-race', files: { 'solution.py': ADD }, student: 's-race' }
+    const [singles, batches] = await Promise.all([
+      Promise.all(Array.from({ length: 10 }, async () => (await g.request('/v1/submissions', { method: 'POST', body: JSON.stringify(entry) })).status)),
+      Promise.all(Array.from({ length: 3 }, async () => {
+        const res = await g.request('/v1/submissions/batch', { method: 'POST', body: JSON.stringify({ submissions: [entry, entry] }) })
+        return (await res.json() as { accepted: number }).accepted
+      })),
+    ])
+    const admitted = singles.filter(s => s === 202).length + batches.reduce((a, b) => a + b, 0)
+    expect(admitted).toBe(3)
+    expect(singles.filter(s => s !== 202).every(s => s === 429)).toBe(true)
+  })
+})
+
+describe('DELETE while a student watches the event stream', () => {
+  it('ends the stream without a done event: the deleted result is never streamed', async () => {
+    const res = await g.request('/v1/submissions', { method: 'POST', body: JSON.stringify(python(SLOW_ADD, ADD_TESTS)) })
+    const { id } = await res.json() as { id: string }
+    const stream = await g.request(`/v1/submissions/${id}/events?view=student`)
+    expect(stream.status).toBe(200)
+    const reader = new EventStreamReader(stream.body!)
+    await reader.readUntil(r => r.events.length > 0)
+    expect((await g.request(`/v1/submissions/${id}`, { method: 'DELETE' })).status).toBe(204)
+    const events = await reader.readToEnd(30_000)
+    expect(events.map(e => e.event)).not.toContain('done')
+    expect(events.at(-1)?.event).toBe('error')
+  })
 })
