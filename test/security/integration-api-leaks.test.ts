@@ -143,6 +143,24 @@ describe('hidden tests stay out of every student-facing answer', () => {
     }
   })
 
+  it('a challenge deleted after grading leaves its student views with no test details at all, and no answer a 500', async () => {
+    expect((await g.request('/v1/challenges/hidden-deleted', { method: 'PUT', body: JSON.stringify(HIDDEN_CHALLENGE) })).status).toBe(200)
+    const done = await g.grade({ challenge: 'hidden-deleted', files: { 'solution.py': SOLUTION }, student: 's-4' })
+    expect((await g.request('/v1/challenges/hidden-deleted', { method: 'DELETE' })).status).toBe(204)
+    // the policy that said what is hidden is gone: nothing of any test may be shown
+    const student = await (await g.request(`/v1/submissions/${done.id}?view=student`)).text()
+    const { events } = await readStream(done.id, '?view=student')
+    for (const text of [student, events.map(e => e.data).join('\n')]) {
+      for (const secret of HIDDEN_STRINGS) expect(text).not.toContain(secret)
+      expect(text).not.toContain('test_code')
+      expect(text).not.toContain('"message"')
+    }
+    expect((await g.request(`/v1/submissions/${done.id}/gradescope.json`)).status).toBe(404)
+    expect((await g.request(`/v1/submissions/${done.id}/results.json?version=3`)).status).toBe(200)
+    const regrade = await g.request('/v1/challenges/hidden-deleted/regrade', { method: 'POST', body: '{}' })
+    expect(regrade.status).toBe(404)
+  })
+
   it('gradescope.json (whose top-level output every Gradescope student sees) does not name a hidden test the run stopped in', async () => {
     // stops in the hidden test: the run's message names it
     const looping = `def solve(n):\n    while n == ${SECRET_ARGUMENT}:\n        pass\n    return n + 1\n`
