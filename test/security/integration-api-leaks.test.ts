@@ -121,6 +121,21 @@ describe('hidden tests stay out of every student-facing answer', () => {
     expect(view.result!.message).toBeUndefined()
   })
 
+  it('a polluted view query (repeated, cased, bracketed) never yields the full view where a student view was asked for', async () => {
+    const done = await g.grade({ challenge: 'hidden-attack', files: { 'solution.py': SOLUTION }, student: 's-5' })
+    // a platform's student-facing proxy appends view=student to whatever the student asked for
+    for (const query of ['?view=full&view=student', '?view=student&view=full', '?view=student&view=', '?view[]=full&view=student',
+      '?view=student&VIEW=full', '?view=Student', '?view=student%00', '?view=student,full', '?view=student&view[0]=full']) {
+      for (const path of [`/v1/submissions/${done.id}${query}`, `/v1/submissions/${done.id}/events${query}`]) {
+        const res = await g.request(path)
+        const text = res.status === 200 && path.includes('/events') ? (await new EventStreamReader(res.body!).readToEnd()).map(e => e.data).join('\n') : await res.text()
+        // either refused, or the student view: never a hidden test's details
+        expect({ path, ok: res.status === 200 || res.status === 400 }).toEqual({ path, ok: true })
+        for (const secret of HIDDEN_STRINGS) expect({ path, leaked: text.includes(secret) }).toEqual({ path, leaked: false })
+      }
+    }
+  })
+
   it('a forged Last-Event-ID, huge or not a number, changes nothing but the numbering', async () => {
     const done = await g.grade({ challenge: 'hidden-attack', files: { 'solution.py': SOLUTION }, student: 's-2' })
     for (const lastEventId of ['99999999999999999999', '-5', '1e309', 'NaN', '0x10', ' 7', 'x'.repeat(8000), '9'.repeat(15)]) {
