@@ -357,3 +357,35 @@ describe('a platform key that is not an admin key', () => {
     expect(read).toContain(SUITE_MARK)
   })
 })
+
+describe('malformed requests on every new route', () => {
+  it('answers each with a 4xx in the one error shape, never a 5xx', async () => {
+    const routes: Array<[string, string]> = [
+      ['POST', '/v1/submissions/batch'], ['POST', '/v1/challenges/some-challenge/regrade'], ['PUT', '/v1/challenges/some-challenge'],
+      ['POST', '/v1/submissions'],
+    ]
+    const payloads: Array<{ type?: string, body: string | ArrayBuffer }> = [
+      { type: 'text/plain', body: '{}' }, { type: 'application/x-www-form-urlencoded', body: 'submissions=1' },
+      { type: 'application/json; charset=utf-16', body: '{}' }, { type: 'application/json', body: '' },
+      { type: 'application/json', body: '\u0000' }, { type: 'application/json', body: new Uint8Array([0xff, 0xfe, 0x7b, 0x7d]).buffer },
+      { type: 'application/json', body: '{"a":1,"a":2}' }, { type: 'application/json', body: '1e999999' },
+      { type: 'application/json', body: `"${'\\ud800'}"` }, { type: 'application/json', body: '{"submissions":[{"files":{"a.py":"\\ud800"}}]}' },
+      { type: 'application/json', body: '{"callbackUrl":"http://\\u0000example.com/"}' },
+    ]
+    for (const [method, path] of routes) {
+      for (const { type, body } of payloads) {
+        const res = await g.request(path, { method, body, headers: type === undefined ? {} : { 'content-type': type } })
+        const label = `${method} ${path} ${type} ${typeof body === 'string' ? body.slice(0, 30) : 'bytes'}`
+        const text = await res.text()
+        expect({ label, status: res.status, below500: res.status < 500 }).toMatchObject({ label, below500: true })
+        if (res.status >= 400) expect(Object.keys(JSON.parse(text) as object)).toEqual(['error'])
+      }
+    }
+    for (const [method, path] of [['DELETE', '/v1/submissions/x'], ['POST', '/v1/submissions/x/events'], ['PUT', '/v1/batches/x'], ['PATCH', '/v1/challenges/x']] as const) {
+      const res = await g.request(path, { method, body: '{}' })
+      expect({ method, path, status: res.status }).toMatchObject({ method, path })
+      expect(res.status).toBeGreaterThanOrEqual(400)
+      expect(res.status).toBeLessThan(500)
+    }
+  })
+})
