@@ -135,3 +135,41 @@ describe('DELETE while a student watches the event stream', () => {
     expect(events.at(-1)?.event).toBe('error')
   })
 })
+
+describe('a batch mixing valid entries with hostile ones', () => {
+  it('answers every entry in order, loses none, swaps none, and grades each valid one as itself', async () => {
+    const WRONG = 'def add(a, b):\n    return a - b\n'
+    const entries: unknown[] = []
+    const expected: Array<string | null> = []
+    for (let i = 0; i < 12; i++) {
+      if (i % 2 === 1) {
+        // hostile: a refused callback, a path escape, a wrong type, an unknown challenge, a deep nothing, junk
+        entries.push([
+          python(ADD, ADD_TESTS, { callbackUrl: 'http://[::ffff:169.254.169.254]/' }), python(ADD, ADD_TESTS, { files: { '../../x.py': ADD } }),
+          { ...python(ADD, ADD_TESTS), limits: { timeoutMs: 'x' } }, { challenge: 'no-such', files: { 'solution.py': ADD } }, [[[]]], 'x',
+        ][(i - 1) / 2])
+        expected.push(null)
+      } else {
+        // even entries alternate right and wrong, each tagged with its index
+        entries.push(python(i % 4 === 0 ? ADD : WRONG, ADD_TESTS, { metadata: { index: i } }))
+        expected.push(i % 4 === 0 ? 'pass' : 'fail')
+      }
+    }
+    const res = await g.request('/v1/submissions/batch', { method: 'POST', body: JSON.stringify({ submissions: entries }) })
+    expect(res.status).toBe(202)
+    const answer = await res.json() as { id: string, accepted: number, submissions: Array<{ id?: string, error?: { code: string } }> }
+    expect(answer.submissions).toHaveLength(entries.length)
+    expect(answer.accepted).toBe(6)
+    expect(answer.submissions.map(s => s.id === undefined ? 'refused' : 'accepted')).toEqual(expected.map(e => e === null ? 'refused' : 'accepted'))
+    expect(answer.submissions.filter(s => s.error !== undefined).map(s => s.error!.code))
+      .toEqual(['invalid_callback', 'invalid_path', 'invalid_request', 'not_found', 'invalid_request', 'invalid_request'])
+    for (const [i, entry] of answer.submissions.entries()) {
+      if (entry.id === undefined) continue
+      const done = await g.client.wait(entry.id, { timeoutMs: 120_000 })
+      expect({ i, index: done.metadata.index, status: done.result?.status, batch: done.batch }).toEqual({ i, index: i, status: expected[i], batch: answer.id })
+    }
+    const progress = await (await g.request(`/v1/batches/${answer.id}`)).json() as { state: string, total: number, done: number, submissions: Array<{ id: string }> }
+    expect(progress).toMatchObject({ state: 'done', total: 6, done: 6 })
+    expect(progress.submissions.map(s => s.id)).toEqual(answer.submissions.filter(s => s.id !== undefined).map(s => s.id))
+  }, 180_000)
+})
