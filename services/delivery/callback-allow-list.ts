@@ -24,12 +24,15 @@ const NON_PUBLIC_IPV4: Array<[string, number]> = [
 ]
 const NON_PUBLIC_IPV6: Array<[string, number]> = [
   ['::', 96], // unspecified, loopback, IPv4-compatible (deprecated)
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT, RFC 2765): a translator would reach the IPv4 address it embeds
   ['64:ff9b::', 96], // NAT64: would reach whatever IPv4 address it embeds
   ['64:ff9b:1::', 48], // local NAT64
   ['100::', 64], // discard
   ['2001::', 23], // IETF protocol assignments (Teredo included)
   ['2001:db8::', 32], // documentation
   ['2002::', 16], // 6to4: embeds an IPv4 address
+  ['3fff::', 20], // documentation (RFC 9637)
+  ['5f00::', 16], // SRv6 segment ids (RFC 9602): not globally reachable
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)

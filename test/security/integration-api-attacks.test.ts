@@ -66,6 +66,7 @@ const INTERNAL_TARGETS = [
   'http://[fe80::1]/', 'http://[fe80::1%25eth0]/', 'http://[fd00:ec2::254]/', 'http://[fc00::1]/',
   'http://10.0.0.1/', 'http://172.16.0.1/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://198.18.0.1/',
   'http://[64:ff9b::7f00:1]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://[2002:7f00:1::]/', 'http://[2001:0::1]/',
+  'http://[::ffff:0:127.0.0.1]/', 'http://[::ffff:0:a9fe:a9fe]/', 'http://[3fff::1]/', 'http://[5f00::1]/',
   'http://224.0.0.1/', 'http://255.255.255.255/',
   'http://localhost/', 'http://localhost./', 'http://LOCALHOST:6379/', 'http://localhost.localdomain/',
   'http://ip6-localhost/', 'http://foo.localhost/',
