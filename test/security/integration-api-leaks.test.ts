@@ -75,6 +75,7 @@ beforeAll(async () => {
     GRADER_WEBHOOK_RETRY_BASE_MS: '100',
     GRADER_WEBHOOK_RETRY_MAX_MS: '100',
     GRADER_WEBHOOK_RETRY_FOR_S: '0',
+    GRADER_WEBHOOK_TIMEOUT_MS: '1500',
   })
   const put = await g.request('/v1/challenges/hidden-attack', { method: 'PUT', body: JSON.stringify(HIDDEN_CHALLENGE) })
   expect(put.status).toBe(200)
@@ -213,7 +214,7 @@ async function listen (host: string, answer: (path: string) => { status: number,
   }
 }
 
-interface Deliveries { state: string, attempts: Array<{ error?: string, statusCode?: number, url: string }> }
+interface Deliveries { state: string, attempts: Array<{ error?: string, statusCode?: number, url: string, durationMs: number }> }
 
 async function deliveriesSettled (id: string): Promise<Deliveries> {
   const deadline = Date.now() + 60_000
@@ -281,6 +282,50 @@ describe('a receiver redirecting the webhook towards internal addresses', () => 
       await trap.close()
     }
   })
+})
+
+describe('a receiver that stalls the dispatcher', () => {
+  it('is given up on after the attempt timeout, whether it never answers, drips its body forever or floods headers', async () => {
+    const sockets = new Set<import('node:net').Socket>()
+    const server: Server = createServer((req, res) => {
+      req.resume()
+      if (req.url === '/hang') return
+      if (req.url === '/drip') {
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        const timer = setInterval(() => res.write('x'), 50)
+        res.on('close', () => clearInterval(timer))
+        return
+      }
+      if (req.url === '/flood') {
+        res.writeHead(200, Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`x-flood-${i}`, 'y'.repeat(200)])))
+        res.end()
+        return
+      }
+      res.writeHead(204).end()
+    })
+    server.on('connection', socket => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)) })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const paths = ['/hang', '/drip', '/flood', '/fine']
+      const started = Date.now()
+      const batch = await post('/v1/submissions/batch', { submissions: paths.map(p => python(ADD, ADD_TESTS, { callbackUrl: `${origin}${p}` })) })
+      const { submissions } = await batch.json() as { submissions: Array<{ id: string }> }
+      const logs = await Promise.all(submissions.map(async s => await deliveriesSettled(s.id)))
+      // a stalled receiver holds its attempts, not the dispatcher: the good one is delivered all the same
+      expect(logs[3]).toMatchObject({ state: 'delivered' })
+      expect({ state: logs[0]!.state, attempts: logs[0]!.attempts.length }).toEqual({ state: 'failed', attempts: 2 })
+      // its status line is an answer (a 200 counts); the endless body is not waited for past the timeout
+      expect(logs[1]).toMatchObject({ state: 'delivered', attempts: [{ statusCode: 200 }] })
+      for (const log of logs) for (const attempt of log.attempts) expect(attempt.durationMs).toBeLessThan(1500 + 1000)
+      // a flood of headers is no answer either: failed, or (if the client takes it) a 200 that counts
+      expect(['failed', 'delivered']).toContain(logs[2]!.state)
+      expect(Date.now() - started).toBeLessThan(60_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  }, 90_000)
 })
 
 describe('secrets, keys and deletion', () => {
