@@ -390,3 +390,16 @@ describe('malformed requests on every new route', () => {
     }
   })
 })
+
+describe('the documentation pages', () => {
+  it('serve no file outside the UI\'s own assets, however the path climbs', async () => {
+    for (const path of ['/docs/static/../../package.json', '/docs/static/%2e%2e/%2e%2e/package.json', '/docs/static/..%2f..%2fpackage.json',
+      '/docs/static/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/docs/static/....%2f....%2fpackage.json', '/docs/%2e%2e/package.json',
+      '/docs/static/..\\..\\package.json']) {
+      const res = await fetch(`${g.url}${path}`)
+      const text = await res.text()
+      expect({ path, status: res.status < 500 }).toEqual({ path, status: true })
+      expect(text).not.toMatch(/root:x:0:0|"devDependencies"/)
+    }
+  })
+})
