@@ -86,6 +86,15 @@ describe('POST /v1/challenges/:id/regrade', () => {
     expect(res.json()).toMatchObject({ count: 1, version: first })
   })
 
+  it('takes a POST with no body at all as the latest version', async () => {
+    await inject('PUT', '/v1/challenges/bodiless', { language: 'python', tests: suite(2) })
+    await inject('POST', '/v1/submissions', { challenge: 'bodiless', files: { 'solution.py': 'x = 1\n' } })
+    const latest = (await inject('PUT', '/v1/challenges/bodiless', { language: 'python', tests: suite(4) })).json().version
+    const res = await inject('POST', '/v1/challenges/bodiless/regrade')
+    expect(res.statusCode).toBe(202)
+    expect(res.json()).toMatchObject({ count: 1, version: latest })
+  })
+
   it.each([
     ['an unknown challenge', '/v1/challenges/no-such/regrade', {}],
     ['an unknown version', '/v1/challenges/named/regrade', { version: '0000000000000000' }],

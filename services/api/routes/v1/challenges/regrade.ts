@@ -58,6 +58,8 @@ export const RegradeAcceptedSchema = Type.Object({
 export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = async (app, opts) => {
   app.post('/:id/regrade', {
     schema: { params: ParamsSchema, body: RegradeRequestSchema, response: { 202: RegradeAcceptedSchema } },
+    // a POST with no body at all (the usual `curl -X POST`) means `{}`: the latest version
+    preValidation: async request => { request.body ??= {} },
   }, async (request, reply) => {
     const { id } = request.params
     const challenge = await opts.challenges.get(id, request.body.version)
