@@ -15,6 +15,7 @@ import type { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { checkSubmissionFiles } from './file-paths.js'
 import { challengeNotFound } from './routes/v1/challenges/index.js'
 import { checkMetadata } from './submission-metadata.js'
+import { hidesAnything } from './grading-policy.js'
 
 /** What accepting a submission needs; passed in, never imported as singletons. */
 export interface AcceptDeps {
@@ -145,6 +146,11 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
   if (language === undefined) throw new GraderError('invalid_request', 'language is required with tests')
   if (challenge !== undefined && body.language !== undefined && body.language !== challenge.language) {
     throw new GraderError('invalid_request', `challenge ${JSON.stringify(challenge.id)} is graded in ${challenge.language}, not ${JSON.stringify(body.language.slice(0, 32))}`)
+  }
+
+  if (challenge !== undefined && body.options?.isolation === 'in-process' && hidesAnything(challenge.policy, new Date())) {
+    // in-process, the student's code shares the test process and can read the suite and print it
+    throw new GraderError('invalid_request', `challenge ${JSON.stringify(challenge.id)} has hidden tests, which options.isolation "in-process" would expose to the student's code; use the default isolation`)
   }
 
   // ── per-submission checks ─────────────────────────────────────────────────

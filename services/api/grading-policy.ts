@@ -95,20 +95,63 @@ export function isHidden (policy: GradingPolicy | undefined, name: string, now: 
 }
 
 /**
- * What a student may see of a (scored) result: a hidden test keeps only
- * `name`, `status` and `points`. The run-level `message` may quote a failing
- * test, so it is dropped when any test is hidden and the run did not pass.
+ * Whether the policy hides any test at `now` (a `hidden` entry, or an
+ * `after_due` one before the due date), whether or not it ran.
+ */
+export function hidesAnything (policy: GradingPolicy | undefined, now: Date): boolean {
+  return Object.keys(policy?.tests ?? {}).some(key => isHidden(policy, key, now))
+}
+
+/** The part of a test id before its parameters: `f.py::test_x[3-6]` → `f.py::test_x`. */
+function unparametrized (name: string): string {
+  const bracket = name.indexOf('[')
+  return bracket < 0 ? name : name.slice(0, bracket)
+}
+
+/**
+ * A test's id as a student may read it. pytest makes a parametrized test's
+ * id from its arguments (`test_fact[12-479001600]`), so a hidden test's
+ * parameters are replaced: its expected value would otherwise be in its name.
+ */
+export function studentTestName (policy: GradingPolicy | undefined, name: string, now: Date): string {
+  if (!name.includes('[') || !isHidden(policy, name, now)) return name
+  return `${unparametrized(name)}[hidden]`
+}
+
+/**
+ * What is left of a run-level message for a student while tests are hidden:
+ * the exception lines pytest marks with `E` (what went wrong, in the
+ * student's terms), never the quoted source or the test a stop happened in.
+ */
+function exceptionLines (message: string): string | undefined {
+  const lines = message.split('\n').filter(line => /^E\s/.test(line)).map(line => line.replace(/^E\s+/, ''))
+  return lines.length > 0 ? lines.join('\n') : undefined
+}
+
+/**
+ * What a student may see of a (scored) result:
+ * - a hidden test keeps only its `name` (parameters redacted, see
+ *   `studentTestName`), `status` and `points`;
+ * - a visible test of the same test function as a hidden one loses its
+ *   `test_code` (the `parametrize` decorator lists every case);
+ * - the run-level `message` may quote the suite (a collection error) or
+ *   name the test a stop happened in, so while the policy hides anything and
+ *   the run did not pass, only its exception lines are kept.
  */
 export function studentView (result: Result, policy: GradingPolicy | undefined, now: Date): Result {
-  let anyHidden = false
+  const hiddenFunctions = new Set(result.tests.filter(t => isHidden(policy, t.name, now)).map(t => unparametrized(t.name)))
   const tests = result.tests.map((test): TestResult => {
-    if (!isHidden(policy, test.name, now)) return test
-    anyHidden = true
-    return { name: test.name, status: test.status, ...(test.points !== undefined ? { points: test.points } : {}) }
+    if (isHidden(policy, test.name, now)) {
+      return { name: studentTestName(policy, test.name, now), status: test.status, ...(test.points !== undefined ? { points: test.points } : {}) }
+    }
+    if (test.test_code === undefined || !hiddenFunctions.has(unparametrized(test.name))) return test
+    const { test_code: _code, ...rest } = test
+    return rest
   })
   const { message, ...rest } = result
-  const keepMessage = message !== undefined && (!anyHidden || result.status === 'pass')
-  return { ...rest, tests, ...(keepMessage ? { message } : {}) }
+  const hiding = hiddenFunctions.size > 0 || hidesAnything(policy, now)
+  const shown = message === undefined ? undefined : !hiding || result.status === 'pass' ? message : exceptionLines(message)
+  return { ...rest, tests, ...(shown !== undefined ? { message: shown } : {}) }
 }
 
 /**

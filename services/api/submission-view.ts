@@ -1,6 +1,6 @@
 import type { Submission } from '../shared/contracts/submission-schema.js'
 import type { ChallengeStore } from '../shared/store/challenge-store.js'
-import { scoreResult, studentView } from './grading-policy.js'
+import { scoreResult, studentTestName, studentView } from './grading-policy.js'
 
 /** Which view of a submission a client reads: `full` (platform backend) or `student` (hidden tests redacted). */
 export type SubmissionViewName = 'full' | 'student'
@@ -44,4 +44,18 @@ function withoutPlatformDetails (submission: Submission): Submission {
   if (rest.result === undefined) return rest
   const { host: _host, ...result } = rest.result
   return { ...rest, result }
+}
+
+/**
+ * How a test's id is shown in `view` while the submission runs (the
+ * `running` events of its stream), the same way its result names it:
+ * in the student view, a hidden parametrized test's parameters are redacted
+ * (see `studentTestName`). A challenge deleted since: every test's
+ * parameters, as its policy is gone.
+ */
+export async function testNamer (submission: Submission, challenges: Pick<ChallengeStore, 'get'>, view: SubmissionViewName): Promise<(name: string) => string> {
+  if (view === 'full' || submission.challenge === undefined) return name => name
+  const challenge = await challenges.get(submission.challenge, submission.version)
+  if (challenge === null) return name => (name.includes('[') ? `${name.slice(0, name.indexOf('['))}[hidden]` : name)
+  return name => studentTestName(challenge.policy, name, new Date())
 }

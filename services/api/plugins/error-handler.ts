@@ -78,6 +78,9 @@ export function toErrorAnswer (err: unknown, bodyLimitBytes: number): ErrorAnswe
     // quote the whole URL, which may be long and undecodable: not echoed
     case 'FST_ERR_BAD_URL':
       return answer('invalid_request', 'the URL is not valid: a percent-encoded part does not decode')
+    // @fastify/static (the /docs page's files) refuses a path like `a//b` or one with a NUL
+    case 'FST_STATIC_FORBIDDEN_PATH':
+      return answer('not_found', 'no such file')
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // Fastify's status for it, kept: clients may already rely on it
       return answer('invalid_request', 'a URL parameter is longer than the server accepts', 414)
@@ -89,9 +92,9 @@ export function toErrorAnswer (err: unknown, bodyLimitBytes: number): ErrorAnswe
   if (isRedisUnavailable(err)) {
     return answer('unavailable', 'the grader cannot reach its store right now; try again later')
   }
-  // Fastify's own client errors (bad URL, bad content length…) carry a safe message
+  // Fastify's own client errors (bad URL, bad content length…) and its plugins' carry a safe message
   const status = fe?.statusCode
-  if (typeof fe?.code === 'string' && fe.code.startsWith('FST_ERR_') && typeof status === 'number' && status >= 400 && status < 500) {
+  if (typeof fe?.code === 'string' && fe.code.startsWith('FST_') && typeof status === 'number' && status >= 400 && status < 500) {
     return fromFastifyStatus(status, fe.message ?? 'the request was refused')
   }
   return answer('internal', INTERNAL_MESSAGE)

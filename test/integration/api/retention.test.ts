@@ -100,6 +100,31 @@ describe('DELETE /v1/submissions/:id', () => {
     }
   })
 
+  it('deletes the regrades of a deleted submission too: they hold copies of its files', async () => {
+    const marker = `MARKER-${crypto.randomUUID()}`
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` }
+    await inject('PUT', '/v1/challenges/regraded', { language: 'python', tests: { 'test_solution.py': 'def test_x():\n    assert True\n' } }, admin)
+    const worker = standInWorker(t, () => PASS)
+    try {
+      const id = (await inject('POST', '/v1/submissions', { challenge: 'regraded', student: 's-2', files: { 'solution.py': `X = "${marker}"\n` } })).json().id as string
+      await worker.completed(1)
+      await inject('PUT', '/v1/challenges/regraded', { language: 'python', tests: { 'test_solution.py': 'def test_y():\n    assert True\n' } }, admin)
+      const regrade = await inject('POST', '/v1/challenges/regraded/regrade', {}, admin)
+      expect(regrade.json().count).toBe(1)
+      await worker.completed(2)
+      const copies = (await inject('GET', `/v1/submissions/${id}`)).json().regrades as string[]
+      expect(copies).toHaveLength(1)
+      expect(await keysHolding(marker)).not.toEqual([])
+
+      expect((await inject('DELETE', `/v1/submissions/${id}`)).statusCode).toBe(204)
+      expect((await inject('GET', `/v1/submissions/${copies[0]!}`)).statusCode).toBe(404)
+      expect(await keysHolding(marker)).toEqual([])
+      expect(await keysHolding(copies[0]!)).toEqual([])
+    } finally {
+      await worker.close()
+    }
+  })
+
   it('ends a held ?wait=true request with 404 when its submission is deleted meanwhile', async () => {
     const records = async () => (await scanKeys(t.deps.redis, `${t.config.prefix}:submission:*`))
       .map(k => k.slice(`${t.config.prefix}:submission:`.length)).filter(rest => /^[0-9a-f-]{36}$/.test(rest))

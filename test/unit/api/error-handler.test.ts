@@ -31,6 +31,14 @@ describe('toErrorAnswer', () => {
     expect(toErrorAnswer(err, LIMIT)).toEqual({ status: 400, code: 'invalid_request', message: 'body/files/solution.py must be string' })
   })
 
+  it("answers a path the /docs page's file server refuses as 404 not_found, not 500", () => {
+    expect(toErrorAnswer(fastifyError('FST_STATIC_FORBIDDEN_PATH', 403), LIMIT)).toMatchObject({ status: 404, code: 'not_found' })
+  })
+
+  it("keeps a Fastify plugin's own client error a client error", () => {
+    expect(toErrorAnswer(fastifyError('FST_SOME_PLUGIN_REFUSAL', 400), LIMIT)).toMatchObject({ status: 400 })
+  })
+
   it('maps a body that is not an object to 400 invalid_json', () => {
     const err = fastifyError('FST_ERR_VALIDATION', 400, {
       validationContext: 'body',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalJson, challengeVersion, globMatches, isHidden, pointsFor, scoreResult, studentView, unknownPolicyKeys } from '../../../services/api/grading-policy.js'
+import { canonicalJson, challengeVersion, globMatches, hidesAnything, isHidden, pointsFor, scoreResult, studentTestName, studentView, unknownPolicyKeys } from '../../../services/api/grading-policy.js'
 import type { GradingPolicy } from '../../../services/shared/contracts/challenge-schema.js'
 import type { Result } from '../../../services/shared/contracts/submission-schema.js'
 
@@ -97,6 +97,50 @@ describe('studentView', () => {
     expect(studentView(RESULT, open, BEFORE_DUE).message).toBe(RESULT.message)
     const passed: Result = { status: 'pass', message: 'all good', tests: [{ name: 'test_solution.py::test_secret', status: 'pass' }], durationMs: 1 }
     expect(studentView(passed, POLICY, BEFORE_DUE).message).toBe('all good')
+  })
+
+  it('redacts the parameters of a hidden parametrized test, and the decorator its visible siblings quote', () => {
+    const policy: GradingPolicy = { tests: { 'test_solution.py::test_fact[12-479001600]': { visibility: 'hidden' } } }
+    const decorator = "@pytest.mark.parametrize('n,expected', [(3, 6), (12, 479001600)])\ndef test_fact(n, expected):\n    assert fact(n) == expected"
+    const result: Result = {
+      status: 'fail',
+      tests: [
+        { name: 'test_solution.py::test_fact[3-6]', status: 'pass', test_code: decorator },
+        { name: 'test_solution.py::test_fact[12-479001600]', status: 'fail', message: 'assert 1 == 479001600', test_code: decorator },
+        { name: 'test_solution.py::test_other', status: 'pass', test_code: 'assert other()' },
+      ],
+      durationMs: 1,
+    }
+    const view = studentView(scoreResult(result, policy), policy, BEFORE_DUE)
+    expect(JSON.stringify(view)).not.toContain('479001600')
+    expect(view.tests.map(t => t.name)).toEqual(['test_solution.py::test_fact[3-6]', 'test_solution.py::test_fact[hidden]', 'test_solution.py::test_other'])
+    expect(view.tests[0]).not.toHaveProperty('test_code')
+    // a test function with no hidden case keeps its code
+    expect(view.tests[2]).toMatchObject({ test_code: 'assert other()' })
+  })
+
+  it('names a hidden test for a student the same way wherever it appears', () => {
+    const policy: GradingPolicy = { tests: { 'test_solution.py::test_fact[*]': { visibility: 'hidden' } } }
+    expect(studentTestName(policy, 'test_solution.py::test_fact[12-479001600]', BEFORE_DUE)).toBe('test_solution.py::test_fact[hidden]')
+    expect(studentTestName(policy, 'test_solution.py::test_shown', BEFORE_DUE)).toBe('test_solution.py::test_shown')
+    expect(studentTestName(POLICY, 'test_solution.py::test_secret', BEFORE_DUE)).toBe('test_solution.py::test_secret')
+  })
+
+  it('keeps only the exception lines of a run-level message while the policy hides tests that did not run', () => {
+    // the suite did not import the student's module: no test ran, and pytest's message quotes the suite
+    const collectError: Result = {
+      status: 'error',
+      reason: 'runtime',
+      message: `test_solution.py:2: in <module>\n    from solution import fact  # expected ${SECRET_EXPECTED}\nE   ImportError: cannot import name 'fact' from 'solution'`,
+      tests: [],
+      durationMs: 1,
+    }
+    expect(hidesAnything(POLICY, BEFORE_DUE)).toBe(true)
+    const view = studentView(collectError, POLICY, BEFORE_DUE)
+    expect(view.message).toBe("ImportError: cannot import name 'fact' from 'solution'")
+    expect(JSON.stringify(view)).not.toContain(SECRET_EXPECTED)
+    // nothing hidden: the whole message
+    expect(studentView(collectError, { tests: { '*': { points: 1 } } }, BEFORE_DUE).message).toBe(collectError.message)
   })
 
   it('keeps after_due tests hidden when the policy has no due date', () => {

@@ -11,7 +11,7 @@ import { ProgressHub } from '../../../plugins/progress-hub.js'
 import { isRedisUnavailable } from '../../../plugins/redis-unavailable.js'
 import type { DoneSubscriber, ResultWaiter } from '../../../plugins/result-waiter.js'
 import { SubmissionParamsSchema, SubmissionViewQuerySchema } from '../../../schemas/submission-routes-schema.js'
-import { submissionView, type SubmissionViewName } from '../../../submission-view.js'
+import { submissionView, testNamer, type SubmissionViewName } from '../../../submission-view.js'
 import { untilClientGone } from './client-gone.js'
 
 /** What the event stream needs; passed in, never imported as singletons. */
@@ -49,9 +49,9 @@ const notFound = (id: string): GraderError =>
 const errorData = (code: 'unavailable' | 'internal', message: string): string => JSON.stringify({ error: { code, message } })
 
 /** `running` as the contract has it: `seq` is ours, for ordering, not the client's. */
-function runningData (event: SubmissionProgressEvent): string {
+function runningData (event: SubmissionProgressEvent, nameOf: (test: string) => string): string {
   const { seq: _seq, ...data } = event
-  return JSON.stringify(data)
+  return JSON.stringify(data.test === undefined ? data : { ...data, test: nameOf(data.test) })
 }
 
 /**
@@ -146,12 +146,13 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
         stream.send('done', await doneData(reply, submission, view))
         return
       }
+      const nameOf = await testNamer(submission, challenges, view)
       let lastSeq = 0
       let lastSent = ''
       const sendRunning = (event: SubmissionProgressEvent): void => {
         if (event.seq <= lastSeq) return
         lastSeq = event.seq
-        const data = runningData(event)
+        const data = runningData(event, nameOf)
         // the record said running before the worker's first update arrived: that update says nothing new
         if (data === lastSent) return
         lastSent = data

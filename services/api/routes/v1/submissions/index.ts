@@ -220,16 +220,23 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     schema: { params: SubmissionParamsSchema, response: { 204: Type.Null({ description: 'Deleted: nothing of the submission is kept' }) } },
   }, async (request, reply) => {
     const { id } = request.params
-    const submission = UUID.test(id) ? await store.purge(id) : null
+    const purge = async (target: string): Promise<Submission | null> => {
+      const submission = await store.purge(target)
+      if (submission === null) return null
+      await removeJob(opts.queue, target, request.log)
+      // the submission's webhook: its queued delivery (whose payload is the submission) and its log
+      await removeJob(deliveries.jobs(), submissionWebhookId(target), request.log)
+      await opts.redis.del(deliveryLog.key(target))
+      if (submission.batch !== undefined) await batches.forget(submission.batch, target, submission.state === 'done')
+      // announced as if done: held `?wait=true` requests and open event streams re-read it, find it gone and end
+      await opts.redis.publish(store.doneChannel, target)
+      return submission
+    }
+    const submission = UUID.test(id) ? await purge(id) : null
     if (submission === null) throw notFound(id)
-    await removeJob(opts.queue, id, request.log)
-    // the submission's webhook: its queued delivery (whose payload is the submission) and its log
-    await removeJob(deliveries.jobs(), submissionWebhookId(id), request.log)
-    await opts.redis.del(deliveryLog.key(id))
-    if (submission.batch !== undefined) await batches.forget(submission.batch, id, submission.state === 'done')
-    // announced as if done: held `?wait=true` requests and open event streams re-read it, find it gone and end
-    await opts.redis.publish(store.doneChannel, id)
-    request.log.info({ submissionId: id, state: submission.state }, 'submission deleted')
+    // its regrades are copies of the same files: a data-removal request removes them too
+    for (const regrade of submission.regrades ?? []) await purge(regrade)
+    request.log.info({ submissionId: id, state: submission.state, regrades: submission.regrades?.length ?? 0 }, 'submission deleted')
     return reply.code(204).send(null)
   })
 }
