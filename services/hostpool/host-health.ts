@@ -31,9 +31,11 @@ export class HostHealth {
   private failures = 0
   private successes = 0
   /** When the host last became unhealthy (epoch ms), for the in-flight grace. */
-  unhealthySince: number | null = Date.now()
+  unhealthySince: number | null
 
-  constructor (private readonly criteria: HealthCriteria) {
+  /** @param now when the host was added (epoch ms): its grace counts from then. */
+  constructor (private readonly criteria: HealthCriteria, now = Date.now()) {
+    this.unhealthySince = now
     // A new host has no bad history: its first good probe admits it.
     this.successes = criteria.recoverAfter - 1
   }

@@ -35,18 +35,51 @@ export const HostPoolEnvSchema = Type.Object({
   GRADER_RECYCLE_BACKOFF_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 })
 
+/**
+ * The pool's budgets that are not set from the environment: fixed here so
+ * that every time the pool waits for something is in this one file.
+ */
+export const HOST_POOL_BUDGETS = {
+  /** Longest an image copy between hosts may take, in ms. */
+  imageSyncTimeoutMs: 10 * 60_000,
+  /** How long a run waits for a host that is unhealthy or recycling to come back before it is failed (and retried), in ms. */
+  acquireWaitMs: 30_000,
+  /** While it waits for such a host, a run looks again at least this often, in ms (a state change wakes it sooner). */
+  acquireRecheckMs: 1000,
+  /** A host that needs a recycle again within this long of the last one is flapping, in ms (at least; see `flapWindowMs`). */
+  flapWindowMinMs: 60_000,
+} as const
+
+/** Every budget of the host pool, in one table: the environment's (see HostPoolEnvSchema) and the fixed ones. */
 export interface HostPoolOptions {
+  /** Between two probes of a host, in ms. */
   probeIntervalMs: number
+  /** Each probe call's budget, in ms. */
   probeTimeoutMs: number
+  /** Every Nth probe also creates and removes a container. */
   probeCreateEvery: number
+  /** p95 probe latency above which a host is degraded, in ms. */
   degradedMs: number
+  /** Consecutive failed probes that make a host unhealthy. */
   unhealthyAfter: number
+  /** Consecutive good probes that re-admit a host. */
   recoverAfter: number
+  /** Grace of the runs on an unhealthy or recycling host, in ms. */
   graceMs: number
+  /** The recycle action, or null when hosts are never recycled. */
   recycleCommand: string | null
+  /** Longest the recycle action may run, in ms. */
   recycleTimeoutMs: number
+  /** First back-off before recycling a flapping host again, in ms; doubles with each flap. */
   recycleBackoffMs: number
+  /** Copy missing runtime images between hosts. */
   imageSync: boolean
+  /** See HOST_POOL_BUDGETS. */
+  imageSyncTimeoutMs: number
+  acquireWaitMs: number
+  acquireRecheckMs: number
+  /** A recycle needed again within this long of the last one is a flap, in ms: max(flapWindowMinMs, 6 × recycleBackoffMs). */
+  flapWindowMs: number
 }
 
 export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): HostPoolOptions {
@@ -70,5 +103,9 @@ export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): Host
     recycleTimeoutMs: e.GRADER_RECYCLE_TIMEOUT_MS,
     recycleBackoffMs: e.GRADER_RECYCLE_BACKOFF_MS,
     imageSync: e.GRADER_IMAGE_SYNC === 'true',
+    imageSyncTimeoutMs: HOST_POOL_BUDGETS.imageSyncTimeoutMs,
+    acquireWaitMs: HOST_POOL_BUDGETS.acquireWaitMs,
+    acquireRecheckMs: HOST_POOL_BUDGETS.acquireRecheckMs,
+    flapWindowMs: Math.max(HOST_POOL_BUDGETS.flapWindowMinMs, e.GRADER_RECYCLE_BACKOFF_MS * 6),
   })
 }

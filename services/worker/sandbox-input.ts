@@ -4,17 +4,17 @@ import type { GradingJob } from '../shared/contracts/job-schema.js'
 
 /** What every run needs of the processor's dependencies. */
 export interface SandboxInputDeps {
+  /** Where callers lease the host (collect-suite.ts reads it through this type). */
   pool: HostPool
   workerId: string
   seccompProfile?: string
-  runtimes: Readonly<Record<string, string>>
 }
 
 /**
  * The part of a sandbox run every job shares, grading or collecting: the
  * job's files and limits on the leased host's image, under this worker's
- * seccomp profile and runtime. Callers add what differs (isolation,
- * collect-only, progress).
+ * seccomp profile, with the OCI runtime the lease chose. Callers add what
+ * differs (isolation, collect-only, progress).
  */
 export function sandboxInput (deps: SandboxInputDeps, data: GradingJob, lease: Lease): Omit<SandboxRunInput, 'isolation'> {
   return {
@@ -27,6 +27,6 @@ export function sandboxInput (deps: SandboxInputDeps, data: GradingJob, lease: L
     limits: data.limits,
     signal: lease.signal,
     seccompProfile: deps.seccompProfile,
-    runtime: deps.pool.runtimeFor(lease.host, lease.image, deps.runtimes),
+    runtime: lease.runtime,
   }
 }

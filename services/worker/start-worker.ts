@@ -42,6 +42,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
   const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
     harnessProtocol: HARNESS_PROTOCOL,
+    runtimes: config.runtimes,
     recycled: (host, outcome) => { void metrics.recycled({ host: host.id, ok: outcome.ok }).catch(() => {}) },
     // Held for the whole recycle: the grace for runs in flight, the action, and a margin.
     claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId,
