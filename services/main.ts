@@ -3,22 +3,22 @@
  * defaults. For production, run services/api/server.ts and
  * services/worker/server.ts as separate processes against a shared Redis.
  */
-import { pino } from 'pino'
 import { startApi } from './api/start-api.js'
 import { loadConfig } from './shared/config/config.js'
-import { processLoggerOptions } from './shared/observability/logger-options.js'
+import { LogDestination, processLogger } from './shared/observability/log-destination.js'
 import { failStart, stopOnSignals } from './shared/observability/process-lifecycle.js'
-import { startWorkerProcess, WORKER_STOP_GRACE_MS } from './worker/start-worker.js'
+import { startWorkerProcess } from './worker/start-worker.js'
 
-const log = pino(processLoggerOptions(process.env.LOG_LEVEL ?? 'info'))
+const log = processLogger(process.env.LOG_LEVEL ?? 'info')
 async function main (): Promise<void> {
   const config = loadConfig()
   const worker = await startWorkerProcess(config, log)
   const api = await startApi(config, log)
   // npm start's embedded default: a receiver needs this secret to verify webhooks, so it is shown
   // once here, as start.mjs shows the API key (processes run on their own only log where it is kept)
-  if (api.webhookSecret.generated) process.stderr.write(`\n  webhook secret (generated, kept in Redis at ${api.webhookSecret.redisKey}): ${api.webhookSecret.secret}\n\n`)
-  stopOnSignals(log, WORKER_STOP_GRACE_MS, async () => {
+  // (through a LogDestination too: a stderr nobody reads must not block the process either)
+  if (api.webhookSecret.generated) new LogDestination({ out: process.stderr }).write(`\n  webhook secret (generated, kept in Redis at ${api.webhookSecret.redisKey}): ${api.webhookSecret.secret}\n\n`)
+  stopOnSignals(log, config.stopTimeoutMs, async () => {
     // The API first: no new submissions while the worker finishes its runs.
     await api.close()
     await worker.close()

@@ -87,6 +87,13 @@ export const EnvSchema = Type.Object({
   GRADER_WEBHOOK_RETRY_FOR_S: Type.Integer({ minimum: 0, maximum: 30 * 86_400, default: 86_400 }),
   /** Longest one webhook attempt may take (connect, send, answer), in ms. @defaultValue 10000 */
   GRADER_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /**
+   * Longest a grader process takes to stop after SIGTERM or SIGINT, in ms: its
+   * runs in flight and held requests get until then, then it exits whatever
+   * still hangs (a run cut short is retried by another worker, its container
+   * left to the reaper). The one stop budget of the API, the worker and both. @defaultValue 10000
+   */
+  GRADER_STOP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 10_000 }),
   /** pino level. @defaultValue info */
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
@@ -129,6 +136,8 @@ export interface Config {
   readonly webhookRetry: Readonly<{ baseMs: number, maxMs: number, forS: number }>
   /** Longest one webhook attempt may take, in ms. */
   readonly webhookTimeoutMs: number
+  /** Longest a stop (SIGTERM/SIGINT) may take before the process exits anyway, in ms. */
+  readonly stopTimeoutMs: number
 }
 
 export class ConfigError extends Error {
@@ -190,6 +199,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     callbackAllow: Object.freeze(list(e.GRADER_CALLBACK_ALLOW).map(entry => entry.toLowerCase())),
     webhookRetry: Object.freeze({ baseMs: e.GRADER_WEBHOOK_RETRY_BASE_MS, maxMs: e.GRADER_WEBHOOK_RETRY_MAX_MS, forS: e.GRADER_WEBHOOK_RETRY_FOR_S }),
     webhookTimeoutMs: e.GRADER_WEBHOOK_TIMEOUT_MS,
+    stopTimeoutMs: e.GRADER_STOP_TIMEOUT_MS,
   })
 }
 
