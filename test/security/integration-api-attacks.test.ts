@@ -395,7 +395,7 @@ describe('the documentation pages', () => {
   it('serve no file outside the UI\'s own assets, however the path climbs', async () => {
     for (const path of ['/docs/static/../../package.json', '/docs/static/%2e%2e/%2e%2e/package.json', '/docs/static/..%2f..%2fpackage.json',
       '/docs/static/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/docs/static/....%2f....%2fpackage.json', '/docs/%2e%2e/package.json',
-      '/docs/static/..\\..\\package.json']) {
+      '/docs/static/..\\..\\package.json', '/docs/static/a//b', '/docs/static/%00', '/docs/static/index.html%00.js']) {
       const res = await fetch(`${g.url}${path}`)
       const text = await res.text()
       expect({ path, status: res.status < 500 }).toEqual({ path, status: true })

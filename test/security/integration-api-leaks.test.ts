@@ -122,6 +122,46 @@ describe('hidden tests stay out of every student-facing answer', () => {
     expect(view.result!.message).toBeUndefined()
   })
 
+  it('a hidden parametrized case keeps its arguments out of its name, its siblings\' code, and the running events', async () => {
+    const expected = '479001600'
+    const put = await g.request('/v1/challenges/hidden-params', {
+      method: 'PUT',
+      body: JSON.stringify({
+        language: 'python',
+        tests: { 'test_solution.py': `import pytest\nfrom solution import fact\n\n@pytest.mark.parametrize('n,expected', [(3, 6), (12, ${expected})])\ndef test_fact(n, expected):\n    assert fact(n) == expected\n` },
+        policy: { tests: { [`test_solution.py::test_fact[12-${expected}]`]: { visibility: 'hidden' } } },
+      }),
+    })
+    expect(put.status).toBe(200)
+    const accepted = await post('/v1/submissions', { challenge: 'hidden-params', files: { 'solution.py': 'def fact(n):\n    return 6\n' } })
+    const { id } = await accepted.json() as { id: string }
+    const live = await readStream(id, '?view=student')
+    expect(live.events.at(-1)?.event).toBe('done')
+    const full = await (await g.request(`/v1/submissions/${id}`)).text()
+    expect(full).toContain(expected)
+    const student = await (await g.request(`/v1/submissions/${id}?view=student`)).text()
+    expect(student).not.toContain(expected)
+    expect(live.events.map(e => e.data).join('\n')).not.toContain(expected)
+    const view = JSON.parse(student) as Submission
+    expect(view.result!.tests.map(t => [t.name, t.status])).toEqual([['test_solution.py::test_fact[3-6]', 'pass'], ['test_solution.py::test_fact[hidden]', 'fail']])
+  })
+
+  it('a suite that does not import the student\'s module is not quoted to the student while tests are hidden', async () => {
+    const accepted = await post('/v1/submissions', { challenge: 'hidden-attack', files: { 'solution.py': 'def other():\n    pass\n' } })
+    const { id } = await accepted.json() as { id: string }
+    const done = await waitDone(id)
+    expect(done.result!.message).toContain('from solution import solve')
+    const view = await (await g.request(`/v1/submissions/${id}?view=student`)).json() as Submission
+    expect(view.result!.message ?? '').not.toContain('from solution import')
+    expect(view.result!.message).toContain('ImportError')
+  })
+
+  it('refuses options.isolation "in-process" on a challenge with hidden tests: the student\'s code could read the suite', async () => {
+    const res = await post('/v1/submissions', { challenge: 'hidden-attack', files: { 'solution.py': SOLUTION }, options: { isolation: 'in-process' } })
+    expect(res.status).toBe(400)
+    expect((await res.json() as { error: { code: string } }).error.code).toBe('invalid_request')
+  })
+
   it('a polluted view query (repeated, cased, bracketed) never yields the full view where a student view was asked for', async () => {
     const done = await g.grade({ challenge: 'hidden-attack', files: { 'solution.py': SOLUTION }, student: 's-5' })
     // a platform's student-facing proxy appends view=student to whatever the student asked for
