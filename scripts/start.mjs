@@ -30,7 +30,9 @@ const host = process.env.HOST || '127.0.0.1'
 const port = process.env.PORT || '8080'
 const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services/main.ts')], {
   cwd: ROOT,
-  stdio: 'inherit',
+  // An IPC channel besides the terminal: when this script dies without forwarding a
+  // signal (killed, its terminal gone), the channel closes and the grader stops too.
+  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   env: { ...process.env, ...env.env, GRADER_API_KEYS: keys },
   // Its own process group: a terminal's Ctrl-C reaches this script only, which
   // forwards it once; a second copy would make the grader skip its clean stop.
