@@ -5,12 +5,19 @@ import { HostHealth, type HealthCriteria } from './host-health.js'
  * Where a host is in its life, as one value (Temporal's worker `State`).
  *
  * ```
- *             probes (HostHealth)               claim won        action done
- *  unhealthy ◀──────▶ healthy ◀──▶ degraded ──▶ claiming ──────▶ recycling ──────▶ rejoining ──▶ healthy | degraded
- *      │   ▲                                      │ claim lost:     │ action failed      │ probes fail
- *      │   │                                      │ back to where   ▼                    ▼
- *      │   └──────────────────────────────────────┴─ it was ──── unhealthy ◀─────────────┘
- *      └──────────▶ claiming (any state but claiming/recycling can be claimed)
+ *                 probes (HostHealth)
+ *   unhealthy ◀─────▶ healthy ◀─────▶ degraded        a new host starts unhealthy
+ *       └──────────────┬┴───────────────┘
+ *                      │ claim (from any of these, and from rejoining)
+ *                      ▼
+ *                  claiming ── claim lost ──▶ back to the state it came from
+ *                      │ claim won
+ *                      ▼
+ *                  recycling ── action failed ──▶ unhealthy
+ *                      │ action done
+ *                      ▼
+ *                  rejoining ── good probes ──▶ healthy | degraded
+ *                            ── failed probes ─▶ unhealthy
  * ```
  * - `healthy`, `degraded`, `unhealthy`: probes judge the host (HostHealth). A new host starts `unhealthy`.
  * - `claiming`: a recycle was asked (unhealthy past its grace, or ops); this worker is asking
