@@ -48,6 +48,8 @@ export const HOST_POOL_BUDGETS = {
   acquireRecheckMs: 1000,
   /** A host that needs a recycle again within this long of the last one is flapping, in ms (at least; see `flapWindowMs`). */
   flapWindowMinMs: 60_000,
+  /** A recycle claim (in Redis, shared by the workers on a host) outlives the grace plus the action by this much, in ms. */
+  recycleClaimMarginMs: 5_000,
 } as const
 
 /** Every budget of the host pool, in one table: the environment's (see HostPoolEnvSchema) and the fixed ones. */
@@ -80,6 +82,8 @@ export interface HostPoolOptions {
   acquireRecheckMs: number
   /** A recycle needed again within this long of the last one is a flap, in ms: max(flapWindowMinMs, 6 × recycleBackoffMs). */
   flapWindowMs: number
+  /** How long a worker's claim on a host's recycle is held, in ms: the grace, the action, and a margin. */
+  recycleClaimMs: number
 }
 
 export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): HostPoolOptions {
@@ -107,5 +111,6 @@ export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): Host
     acquireWaitMs: HOST_POOL_BUDGETS.acquireWaitMs,
     acquireRecheckMs: HOST_POOL_BUDGETS.acquireRecheckMs,
     flapWindowMs: Math.max(HOST_POOL_BUDGETS.flapWindowMinMs, e.GRADER_RECYCLE_BACKOFF_MS * 6),
+    recycleClaimMs: e.GRADER_HOST_GRACE_MS + e.GRADER_RECYCLE_TIMEOUT_MS + HOST_POOL_BUDGETS.recycleClaimMarginMs,
   })
 }

@@ -45,8 +45,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     runtimes: config.runtimes,
     recycled: (host, outcome) => { void metrics.recycled({ host: host.id, ok: outcome.ok }).catch(() => {}) },
     // Held for the whole recycle: the grace for runs in flight, the action, and a margin.
-    claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId,
-      hostPoolOptions.graceMs + hostPoolOptions.recycleTimeoutMs + 5_000),
+    claimRecycle: async (host) => await hosts.claimRecycle(host.id, config.workerId, hostPoolOptions.recycleClaimMs),
     recycleFinished: async (host) => { await hosts.releaseRecycle(host.id, config.workerId) },
   })
   // Ops controls set before this worker started (drained hosts, concurrency) apply from its first run.
