@@ -10,7 +10,19 @@ export const LABELS = {
   managed: 'grader.managed',
   submission: 'grader.submission',
   worker: 'grader.worker',
+  /** The deployment's `GRADER_PREFIX`: a reaper removes only its own deployment's containers. */
+  prefix: 'grader.prefix',
+  /** Epoch ms past which the run is over whatever happened (see {@link DEADLINE_MARGIN_MS}); the reaper's test for a leftover. */
+  deadline: 'grader.deadline',
 } as const
+
+/**
+ * What a run may take beyond its own `timeoutMs`, in ms, for the deadline
+ * label: create, start and the harness getting ready (at most 20 s), the
+ * collection and removal (about 15 s), and the clocks of the worker that
+ * labels and the one that reaps disagreeing by a few seconds. @defaultValue 60000
+ */
+export const DEADLINE_MARGIN_MS = 60_000
 
 const MiB = 1024 * 1024
 /** CFS period of 10 ms instead of 100 ms: a CPU spinner is throttled in small slices, so neighbours stay responsive. */
@@ -40,6 +52,14 @@ export interface ContainerSpecInput {
   /** Runtime (e.g. `runsc`) when the image or host asks for one; Docker's default otherwise. */
   runtime?: string
   /**
+   * The deployment's `GRADER_PREFIX`, as the {@link LABELS.prefix} label.
+   * Absent: no prefix label, and the container is reaped as one from before
+   * labels were scoped (by any deployment, past its deadline; see reaper.ts).
+   */
+  prefix?: string
+  /** When the container is created, in epoch ms, for its deadline label. @defaultValue now */
+  createdAtMs?: number
+  /**
    * Seccomp profile as JSON text (the Docker API takes the profile itself, not
    * a path). Absent: the daemon's default profile, which is never disabled.
    */
@@ -67,6 +87,9 @@ export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateO
       [LABELS.managed]: 'true',
       [LABELS.submission]: input.submissionId,
       [LABELS.worker]: input.workerId,
+      ...(input.prefix !== undefined ? { [LABELS.prefix]: input.prefix } : {}),
+      // A worker that dies mid-run cannot remove its container; past this, any worker of the deployment may.
+      [LABELS.deadline]: String((input.createdAtMs ?? Date.now()) + limits.timeoutMs + DEADLINE_MARGIN_MS),
     },
     // The job goes in over stdin, the agent's report comes out over stdout: the files
     // arrive through the Docker API, after the container started (see README: harness).

@@ -1,6 +1,6 @@
 import type { ContainerCreateOptions, HostConfig } from 'dockerode'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { AGENT_USER, buildContainerSpec, LABELS, STUDENT_USER, type ContainerSpecInput } from '../../../services/sandbox/container-spec.js'
+import { AGENT_USER, buildContainerSpec, DEADLINE_MARGIN_MS, LABELS, STUDENT_USER, type ContainerSpecInput } from '../../../services/sandbox/container-spec.js'
 import { LIMITS, resolveLimits } from '../../../services/shared/config/limits.js'
 
 const MiB = 1024 * 1024
@@ -242,12 +242,22 @@ describe('buildContainerSpec: resource limits', () => {
 })
 
 describe('buildContainerSpec: identity and secrets', () => {
-  it('labels the container with its submission and worker so the reaper can find it', () => {
-    expect(spec().Labels).toEqual({
+  it('labels the container with its submission, worker, deployment and deadline so the reaper can find it', () => {
+    const limits = resolveLimits('python', { timeoutMs: 7_000 })
+    expect(spec({ limits, prefix: 'staging', createdAtMs: 1_000_000 }).Labels).toEqual({
       [LABELS.managed]: 'true',
       [LABELS.submission]: 'sub-123',
       [LABELS.worker]: 'worker-a',
+      [LABELS.prefix]: 'staging',
+      // created + its own timeout + the set-up and collection margin
+      [LABELS.deadline]: String(1_000_000 + 7_000 + DEADLINE_MARGIN_MS),
     })
+  })
+
+  it('leaves the prefix label out when no deployment is named, but never the deadline', () => {
+    const labels = spec().Labels ?? {}
+    expect(labels).not.toHaveProperty(LABELS.prefix)
+    expect(Number(labels[LABELS.deadline])).toBeGreaterThan(Date.now())
   })
 
   it('passes no environment variable, even when the grader holds secrets in its own', () => {
