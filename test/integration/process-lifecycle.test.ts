@@ -41,12 +41,12 @@ afterEach(async () => {
 })
 
 /** Spawns an entry point, waits until it listens, and learns its URL from its own log line. */
-async function spawnGrader (entry: string, env: Record<string, string> = {}): Promise<Spawned> {
+async function spawnGrader (entry: string, env: Record<string, string> = {}, opts: { ipc?: boolean } = {}): Promise<Spawned> {
   const prefix = `lifecycle-${randomUUID()}`
   const workerId = `lifecycle-worker-${randomUUID()}`
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'ignore', ...(opts.ipc === true ? ['ipc' as const] : [])],
     env: {
       ...process.env, PORT: '0', GRADER_PREFIX: prefix, GRADER_WORKER_ID: workerId, GRADER_API_KEYS: KEY,
       GRADER_STOP_TIMEOUT_MS: String(STOP_TIMEOUT_MS), LOG_LEVEL: 'info', ...env,
@@ -133,6 +133,27 @@ describe('a grader process with a broken log destination', () => {
     const { ms, code } = await terminate(s)
     expect(code).toBe(0)
     expect(ms).toBeLessThan(STOP_TIMEOUT_MS + SLACK_MS)
+  }, 90_000)
+})
+
+describe('a grader process whose parent goes away', () => {
+  it('stops on its own when the IPC channel its parent spawned it with closes, as when npm start dies', async () => {
+    const s = await spawnGrader('services/api/server.ts', {}, { ipc: true })
+    const t0 = performance.now()
+    const exited = new Promise<number | null>(resolve => s.child.once('exit', code => resolve(code)))
+    // what the kernel does to the channel when the parent is killed
+    s.child.disconnect()
+    const code = await Promise.race([exited, new Promise<'alive'>(resolve => setTimeout(() => resolve('alive'), STOP_TIMEOUT_MS + 30_000))])
+    expect(code).toBe(0)
+    expect(performance.now() - t0).toBeLessThan(STOP_TIMEOUT_MS + SLACK_MS)
+    expect(s.lines.join('\n')).toContain('"parent":"gone"')
+  }, 90_000)
+
+  it('keeps running while its IPC channel stays open (the channel alone never stops it)', async () => {
+    const s = await spawnGrader('services/api/server.ts', {}, { ipc: true })
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    expect(s.child.exitCode).toBe(null)
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200)
   }, 90_000)
 })
 
