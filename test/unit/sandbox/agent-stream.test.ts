@@ -1,4 +1,4 @@
-import { PassThrough, type Writable } from 'node:stream'
+import { PassThrough, type Duplex, type Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { followAgent, type RunProgress } from '../../../services/sandbox/agent-stream.js'
 import { HARNESS_PROTOCOL } from '../../../services/sandbox/harness-protocol.js'
@@ -19,7 +19,7 @@ function observation (): RunObservation {
 function attached () {
   const stream = new PassThrough()
   const stderr = new PassThrough()
-  const demux = (s: PassThrough, out: Writable, err: Writable) => { s.pipe(out); stderr.pipe(err) }
+  const demux = (s: Duplex, out: Writable, err: Writable) => { s.pipe(out); stderr.pipe(err) }
   const say = (ev: unknown) => { stream.write(JSON.stringify(ev) + '\n') }
   return { stream, stderr, demux, say }
 }
