@@ -57,6 +57,11 @@ export class LogDestination implements DestinationStream {
     // A Writable without an 'error' listener throws its error out of the event loop;
     // the reader going away is not a reason for a grader to crash.
     this.out.on('error', (err: NodeJS.ErrnoException) => { this.state.brokenBy ??= err.code ?? err.message })
+    // Node makes a terminal's writes blocking (so nothing is lost at exit): a terminal that
+    // stopped reading (scrolled back, Ctrl-S, a multiplexer detached) would then block the
+    // event loop in write(2), signal handlers included. Non-blocking, it queues like a pipe.
+    const handle = (this.out as { isTTY?: boolean, _handle?: { setBlocking?: (blocking: boolean) => number } })
+    if (handle.isTTY === true) handle._handle?.setBlocking?.(false)
   }
 
   write (line: string): void {
