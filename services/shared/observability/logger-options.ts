@@ -27,7 +27,10 @@ export function withRedaction (options: ApiLoggerOptions): ApiLoggerOptions {
 /**
  * Logger options of a grader process (API, worker or both): level from config, keys redacted, and
  * human-readable lines only when a person is watching (stdout is a TTY),
- * never keyed on NODE_ENV.
+ * never keyed on NODE_ENV. Pretty here means pino's transport (a worker
+ * thread flushed at exit), as an app built without a logger uses it; the
+ * process entries use `processLogger` (log-destination.ts) instead, whose
+ * destination can never hold the process up.
  */
 export function processLoggerOptions (level: string, pretty: boolean = process.stdout.isTTY === true): ApiLoggerOptions {
   return withRedaction({
