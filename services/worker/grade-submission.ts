@@ -24,8 +24,8 @@ export interface GradeDeps {
   log: Logger
   /** Seccomp profile text for every grading container; undefined = the daemon's default. */
   seccompProfile?: string
-  /** language → OCI runtime chosen by the operator. */
-  runtimes: Readonly<Record<string, string>>
+  /** The deployment (`GRADER_PREFIX`): each container is labelled with it, for the reaper. */
+  prefix: string
   /**
    * Where each run's progress (grading started, each test started) is
    * published for `GET /v1/submissions/:id/events`; throttled, fire-and-forget.

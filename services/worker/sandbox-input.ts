@@ -8,6 +8,8 @@ export interface SandboxInputDeps {
   pool: HostPool
   workerId: string
   seccompProfile?: string
+  /** The deployment (`GRADER_PREFIX`), labelled on each container so a reaper touches only its own. */
+  prefix: string
 }
 
 /**
@@ -28,5 +30,6 @@ export function sandboxInput (deps: SandboxInputDeps, data: GradingJob, lease: L
     signal: lease.signal,
     seccompProfile: deps.seccompProfile,
     runtime: lease.runtime,
+    prefix: deps.prefix,
   }
 }

@@ -1,6 +1,5 @@
 import { Worker } from 'bullmq'
 import { Redis } from 'ioredis'
-import { LIMITS } from '../shared/config/limits.js'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
 import { loadHostPoolOptions, type HostPoolOptions } from '../hostpool/host-pool-options.js'
@@ -53,7 +52,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   await pool.start()
   const reap = async () => {
     await Promise.all(pool.hosts.filter(h => h.state === 'healthy' || h.state === 'degraded').map(h =>
-      reapLeftovers(h.docker, log.child({ host: h.id })).catch((err: Error) => log.warn({ err, host: h.id }, 'reaper failed'))))
+      reapLeftovers(h.docker, log.child({ host: h.id }), Date.now(), { prefix: config.prefix }).catch((err: Error) => log.warn({ err, host: h.id }, 'reaper failed'))))
   }
   await reap()
 
@@ -95,7 +94,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const progress = new SubmissionProgress(redis, config.prefix, config.resultTtlS)
   const batches = new BatchStore(redis, config.prefix, config.resultTtlS)
   const deliveries = DeliveryQueue.open(redis, config)
-  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, runtimes: config.runtimes, progress, batches, deliveries })
+  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, prefix: config.prefix, progress, batches, deliveries })
   worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
@@ -142,9 +141,6 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     },
   }
 }
-
-/** Longest a worker's stop may take: runs in flight may need up to the largest timeout to finish. */
-export const WORKER_STOP_GRACE_MS = LIMITS.timeoutMs.max + 15_000
 
 /**
  * A worker with a Redis connection of its own, as a process runs it (alone, or

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { buildContainerSpec, LABELS } from '../../services/sandbox/container-spec.js'
 import { reapLeftovers } from '../../services/sandbox/reaper.js'
 import { resolveLimits } from '../../services/shared/config/limits.js'
+import { engineOf, startReadyGrader, submit, untilContainerRunning, untilDone } from '../security/helpers.js'
 
 const IMAGE = 'grader-python:1'
 const docker = new Docker()
@@ -75,4 +76,30 @@ describe('two graders with different prefixes on one dockerd', () => {
     await reapLeftovers(docker, log, Date.now() + 6_000, { prefix })
     expect(await exists(running)).toBe(false)
   }, 60_000)
+})
+
+describe('a real grading run', () => {
+  it('labels its container with its grader\'s prefix and its own deadline', async () => {
+    const grader = await startReadyGrader()
+    try {
+      const before = Date.now()
+      const id = await submit(grader, {
+        language: 'python',
+        files: { 'solution.py': 'import time\n\ndef slow():\n    time.sleep(3)\n' },
+        tests: { 'test_solution.py': 'from solution import slow\n\ndef test_slow():\n    slow()\n' },
+        limits: { timeoutMs: 8_000 },
+      })
+      const containerId = await untilContainerRunning(grader, id)
+      const after = Date.now()
+      const labels = (await engineOf(grader).getContainer(containerId).inspect()).Config.Labels
+      expect(labels[LABELS.prefix]).toBe(grader.config.prefix)
+      // created (between before and after) + its own 8 s timeout + the 60 s set-up margin
+      const deadline = Number(labels[LABELS.deadline])
+      expect(deadline).toBeGreaterThanOrEqual(before + 68_000)
+      expect(deadline).toBeLessThanOrEqual(after + 68_000)
+      await untilDone(grader, id)
+    } finally {
+      await grader.close()
+    }
+  })
 })
