@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { startDeliveryDispatcher } from '../delivery/delivery-dispatcher.js'
 import type { WebhookSecret } from '../delivery/webhook-secret.js'
 import type { Config } from '../shared/config/config.js'
+import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { ChallengeStore } from '../shared/store/challenge-store.js'
 import { QUEUE_NAME, type GradingJob } from '../shared/contracts/job-schema.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
@@ -62,6 +63,7 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
     config,
     redis,
     log,
+    metrics: new MetricsStore(redis, config.prefix, { slaMs: config.slaMs }),
     render: async id => {
       const submission = await renderStore.get(id)
       return submission === null ? null : await submissionView(submission, renderChallenges, 'full')

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { Webhook } from 'standardwebhooks'
 import type { Config } from '../shared/config/config.js'
 import type { Submission } from '../shared/contracts/submission-schema.js'
+import type { MetricsStore, WebhookOutcome } from '../shared/observability/metrics-store.js'
 import { CallbackAllowList } from './callback-allow-list.js'
 import { DELIVERY_QUEUE_NAME, type DeliveryJob, type WebhookPayload } from './delivery-job-schema.js'
 import { DeliveryLog } from './delivery-log.js'
@@ -25,6 +26,11 @@ export interface DispatcherDeps {
    * Passed in: the view (challenge scoring) is the API's.
    */
   render: (submissionId: string) => Promise<Submission | null>
+  /**
+   * Where each attempt's outcome is counted (`grader_webhook_attempts_total`).
+   * @defaultValue none: attempts are only logged
+   */
+  metrics?: Pick<MetricsStore, 'webhookAttempted'>
 }
 
 export interface RunningDispatcher {
@@ -99,6 +105,10 @@ export async function startDeliveryDispatcher (deps: DispatcherDeps): Promise<Ru
       ...(error !== undefined ? { error: error.slice(0, 500) } : {}),
       ...(nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
     })
+    const outcome: WebhookOutcome = error === undefined ? 'delivered' : last ? 'given_up' : 'retrying'
+    // counted, never in the way: a metrics write that fails costs a log line, not the delivery
+    await deps.metrics?.webhookAttempted({ type: payload?.type ?? 'unknown', outcome })
+      .catch((err: unknown) => { jobLog.warn({ err }, 'webhook attempt not counted') })
     if (error === undefined) {
       jobLog.info({ statusCode, durationMs }, 'webhook delivered')
       return

@@ -133,6 +133,10 @@ describe('webhooks', () => {
     const at = log.attempts.map(a => Date.parse(a.at as string))
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(250)
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(500)
+    // and each attempt is counted by outcome for ops
+    const metrics = await (await grader.request('/metrics', { key: null })).text()
+    expect(metrics).toContain('grader_webhook_attempts_total{type="submission.done",outcome="retrying"} 2')
+    expect(metrics).toContain('grader_webhook_attempts_total{type="submission.done",outcome="delivered"} 1')
 
     // a grading job retried after a crash completes again and queues again: still one delivery
     const connection = new Redis(grader.config.redisUrl, { maxRetriesPerRequest: 3 })

@@ -24,6 +24,7 @@ const STORED_METRICS: {
     slaMisses: { name: 'grader_sla_misses_total', help: 'Gradings whose end-to-end time exceeded GRADER_SLA_MS', labels: ['language'] },
     retries: { name: 'grader_retries_total', help: 'Grading attempts that failed with a retryable fault, by host and fault code', labels: ['host', 'code'] },
     recycles: { name: 'grader_recycles_total', help: 'Docker host recycles, by host and outcome (ok, failed)', labels: ['host', 'outcome'] },
+    webhookAttempts: { name: 'grader_webhook_attempts_total', help: 'Webhook attempts, by payload type and outcome (delivered, retrying, given_up)', labels: ['type', 'outcome'] },
   },
   histograms: {
     submissionDuration: { name: 'grader_submission_duration_ms', help: 'End-to-end time of a submission, enqueued to graded, in ms', labels: [] },
@@ -65,7 +66,7 @@ interface HostSeries {
 const EMPTY_READING: Reading = {
   ok: false,
   snapshot: {
-    counters: { submissions: [], hostGradings: [], slaMisses: [], retries: [], recycles: [] },
+    counters: { submissions: [], hostGradings: [], slaMisses: [], retries: [], recycles: [], webhookAttempts: [] },
     histograms: { submissionDuration: [], stageDuration: [] },
   },
   hosts: [],

@@ -39,6 +39,14 @@ export const STAGE_TIMINGS = {
 } as const satisfies Record<string, keyof Timings>
 export type Stage = keyof typeof STAGE_TIMINGS
 
+/**
+ * Outcome of one webhook attempt (the `outcome` label of
+ * `grader_webhook_attempts_total`): delivered (a 2xx), failed with another
+ * attempt scheduled, or failed for the last time.
+ */
+export const WebhookOutcome = { delivered: 'delivered', retrying: 'retrying', givenUp: 'given_up' } as const
+export type WebhookOutcome = (typeof WebhookOutcome)[keyof typeof WebhookOutcome]
+
 /** Outcome of a recycle (the `outcome` label of `grader_recycles_total`). */
 export const RecycleOutcome = { ok: 'ok', failed: 'failed' } as const
 export type RecycleOutcome = (typeof RecycleOutcome)[keyof typeof RecycleOutcome]
@@ -59,6 +67,8 @@ export const STORED_FAMILIES = {
   retries: { kind: 'counter', key: 'retries', labels: ['host', 'code'] },
   /** Host recycles, by outcome. */
   recycles: { kind: 'counter', key: 'recycles', labels: ['host', 'outcome'] },
+  /** Webhook attempts, by kind (`submission.done`, `batch.done`) and outcome. */
+  webhookAttempts: { kind: 'counter', key: 'webhook-attempts', labels: ['type', 'outcome'] },
   /** End-to-end time of a submission, enqueue to result, in ms. */
   submissionDuration: { kind: 'histogram', key: 'submission-duration', labels: [] },
   /** Time of each stage of a grading, in ms. */
@@ -124,6 +134,13 @@ export interface RecycledEvent {
   host: string
   /** Whether the host came back healthy. */
   ok: boolean
+}
+
+/** One webhook attempt, reported to {@link MetricsStore.webhookAttempted}. */
+export interface WebhookAttemptEvent {
+  /** The payload's `type`: `submission.done` or `batch.done`. */
+  type: string
+  outcome: WebhookOutcome
 }
 
 /** Options of a {@link MetricsStore}. */
@@ -193,6 +210,11 @@ export class MetricsStore {
     await this.exec(this.redis.multi().hincrby(this.key('recycles'), JSON.stringify([label(event.host), outcome]), 1))
   }
 
+  /** Counts one webhook attempt by its outcome. */
+  async webhookAttempted (event: WebhookAttemptEvent): Promise<void> {
+    await this.exec(this.redis.multi().hincrby(this.key('webhookAttempts'), JSON.stringify([label(event.type), event.outcome]), 1))
+  }
+
   /** Reads every family in one transaction, so a scrape never sees half of an event. */
   async read (): Promise<MetricsSnapshot> {
     const names = Object.keys(STORED_FAMILIES) as Array<keyof Families>
@@ -208,6 +230,7 @@ export class MetricsStore {
         slaMisses: readCounter(STORED_FAMILIES.slaMisses.labels, hash('slaMisses')),
         retries: readCounter(STORED_FAMILIES.retries.labels, hash('retries')),
         recycles: readCounter(STORED_FAMILIES.recycles.labels, hash('recycles')),
+        webhookAttempts: readCounter(STORED_FAMILIES.webhookAttempts.labels, hash('webhookAttempts')),
       },
       histograms: {
         submissionDuration: readHistogram(STORED_FAMILIES.submissionDuration.labels, hash('submissionDuration')),

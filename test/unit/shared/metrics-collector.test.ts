@@ -21,7 +21,7 @@ const view = (overrides: Partial<HostView> = {}): HostView => ({
 })
 
 const emptySnapshot = (): MetricsSnapshot => ({
-  counters: { submissions: [], hostGradings: [], slaMisses: [], retries: [], recycles: [] },
+  counters: { submissions: [], hostGradings: [], slaMisses: [], retries: [], recycles: [], webhookAttempts: [] },
   histograms: { submissionDuration: [], stageDuration: [] },
 })
 
