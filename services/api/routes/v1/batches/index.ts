@@ -3,17 +3,16 @@ import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { BatchStore } from '../../../../shared/store/batch-store.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
 import { BatchParamsSchema, BatchProgressSchema, type BatchProgress } from './batch-schema.js'
+import { isGeneratedId } from '../../../submission-id.js'
 
 export interface BatchRoutesOptions {
   batches: BatchStore
   store: SubmissionStore
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** A batch's progress; null for an unknown batch (or an id that is not a UUID, which cannot be one). */
 export async function batchProgress (batches: BatchStore, store: SubmissionStore, id: string): Promise<BatchProgress | null> {
-  return UUID.test(id) ? await batches.progress(id, store) : null
+  return isGeneratedId(id) ? await batches.progress(id, store) : null
 }
 
 /** `GET /v1/batches/:id`: progress of a batch or a regrade. */

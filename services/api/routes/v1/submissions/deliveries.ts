@@ -3,9 +3,9 @@ import { Type, type Static } from 'typebox'
 import { DeliveryAttemptSchema, type DeliveryAttempt, type DeliveryLog } from '../../../../delivery/delivery-log.js'
 import { submissionWebhookId } from '../../../../delivery/delivery-queue.js'
 import type { Submission } from '../../../../shared/contracts/submission-schema.js'
-import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
 import { SubmissionParamsSchema } from '../../../schemas/submission-routes-schema.js'
+import { readSubmission } from '../../../submission-id.js'
 
 /**
  * Where a submission's webhook stands, derived from its attempts: `none` (no `callbackUrl`),
@@ -31,8 +31,6 @@ export interface DeliveryRoutesOptions {
   deliveryLog: DeliveryLog
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 export function deliveryState (submission: Pick<Submission, 'callbackUrl'>, attempts: DeliveryAttempt[]): DeliveryState {
   if (submission.callbackUrl === undefined) return 'none'
   const last = attempts.at(-1)
@@ -46,8 +44,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<DeliveryRoutesOptions> = 
     schema: { params: SubmissionParamsSchema, response: { 200: DeliveriesSchema } },
   }, async request => {
     const { id } = request.params
-    const submission = UUID.test(id) ? await opts.store.get(id) : null
-    if (submission === null) throw new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
+    const submission = await readSubmission(opts.store, id)
     const attempts = await opts.deliveryLog.read(id)
     return {
       submissionId: id,

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import { SubmissionSchema, type Submission } from '../../../../shared/contracts/submission-schema.js'
-import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
 import type { SubmissionProgress, SubmissionProgressEvent } from '../../../../shared/store/submission-progress.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
@@ -13,6 +12,7 @@ import type { DoneSubscriber, ResultWaiter } from '../../../plugins/result-waite
 import { SubmissionParamsSchema, SubmissionViewQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { submissionView, testNamer, type SubmissionViewName } from '../../../submission-view.js'
 import { untilClientGone } from './client-gone.js'
+import { isGeneratedId, submissionNotFound } from '../../../submission-id.js'
 
 /** What the event stream needs; passed in, never imported as singletons. */
 export interface SubmissionEventRoutesOptions {
@@ -40,10 +40,6 @@ export const HEARTBEAT_MS = 15_000
 /** Longest one stream waits for its submission: the most a Node timer holds (about 24.8 days). */
 const STREAM_MAX_MS = 2_147_483_647
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-const notFound = (id: string): GraderError =>
-  new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
 
 /** The `error` event's data: the API's one error shape. */
 const errorData = (code: 'unavailable' | 'internal', message: string): string => JSON.stringify({ error: { code, message } })
@@ -101,7 +97,7 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
   }, async (request, reply) => {
     const { id } = request.params
     const view = request.query.view ?? 'full'
-    if (!UUID.test(id)) throw notFound(id)
+    if (!isGeneratedId(id)) throw submissionNotFound(id)
 
     // interest first, state second: a completion or update in between is latched or buffered
     const watch = waiter.watch(id)
@@ -126,7 +122,7 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
     if (submission === null) {
       unlisten()
       watch.cancel()
-      throw notFound(id)
+      throw submissionNotFound(id)
     }
 
     // from here on the answer is the stream: nothing may throw to fastify any more

@@ -24,6 +24,7 @@ import { submissionView } from '../../../submission-view.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
 import { AcceptedSchema, IdempotencyHeadersSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { untilClientGone } from './client-gone.js'
+import { isGeneratedId, readSubmission, submissionNotFound } from '../../../submission-id.js'
 
 /** What the submission routes need; passed in, never imported as singletons. */
 export interface SubmissionRoutesOptions {
@@ -41,10 +42,6 @@ export interface SubmissionRoutesOptions {
   redis: Redis
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-const notFound = (id: string): GraderError =>
-  new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
 
 /**
  * The webhook delivery queue, opened on first use (most requests never need
@@ -176,7 +173,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     }
     const current = await store.get(id)
     // deleted (DELETE /v1/submissions/:id) while the request was held
-    if (current === null) throw notFound(id)
+    if (current === null) throw submissionNotFound(id)
     if (current.state === 'done') return reply.code(200).send(await submissionView(current, challenges, 'full'))
     return reply.code(202).send({ id, state: current.state })
   })
@@ -185,9 +182,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     schema: { params: SubmissionParamsSchema, querystring: SubmissionViewQuerySchema, response: { 200: SubmissionSchema } },
   }, async request => {
     const { id } = request.params
-    // not a UUID: it cannot exist, so Redis is not asked
-    const submission = UUID.test(id) ? await store.get(id) : null
-    if (submission === null) throw notFound(id)
+    const submission = await readSubmission(store, id)
     return await submissionView(submission, challenges, request.query.view ?? 'full')
   })
 
@@ -232,8 +227,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       await opts.redis.publish(store.doneChannel, target)
       return submission
     }
-    const submission = UUID.test(id) ? await purge(id) : null
-    if (submission === null) throw notFound(id)
+    const submission = isGeneratedId(id) ? await purge(id) : null
+    if (submission === null) throw submissionNotFound(id)
     // its regrades are copies of the same files: a data-removal request removes them too
     for (const regrade of submission.regrades ?? []) await purge(regrade)
     request.log.info({ submissionId: id, state: submission.state, regrades: submission.regrades?.length ?? 0 }, 'submission deleted')

@@ -8,14 +8,13 @@ import type { SubmissionStore } from '../../../../shared/store/submission-store.
 import { ExercismResultsSchema, ExercismV3ResultsSchema, toExercismResults, toExercismV3Results } from '../../../exercism-results.js'
 import { GradescopeResultsSchema, toGradescopeResults } from '../../../gradescope-results.js'
 import { SubmissionParamsSchema } from '../../../schemas/submission-routes-schema.js'
+import { readSubmission } from '../../../submission-id.js'
 
 /** What the result-format routes need. */
 export interface ResultFormatRoutesOptions {
   store: Pick<SubmissionStore, 'get'>
   challenges: Pick<ChallengeStore, 'get'>
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * `view` is taken only to be refused: these formats carry every test's
@@ -54,11 +53,7 @@ export const resultFormatRoutes: FastifyPluginAsyncTypebox<ResultFormatRoutesOpt
 
   /** The finished result of a submission, with its challenge version's policy; 404 while not done. */
   async function finished (id: string): Promise<{ result: Result, challenge?: { policy?: GradingPolicy } | null }> {
-    // not a UUID: it cannot exist, so Redis is not asked
-    const submission = UUID.test(id) ? await store.get(id) : null
-    if (submission === null) {
-      throw new GraderError('not_found', `no submission with id ${JSON.stringify(id.slice(0, 60))} (finished submissions expire)`)
-    }
+    const submission = await readSubmission(store, id)
     if (submission.state !== 'done' || submission.result === undefined) {
       // 409 would fit, but is not in the catalog clients know: 404 with a clear message
       throw new GraderError('not_found', `results are not ready yet: the submission is ${submission.state}`)
