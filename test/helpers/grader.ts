@@ -67,10 +67,18 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   }
   const leftovers = async () => {
     if (worker === null) return []
-    const all = await Promise.all(worker.pool.hosts.map(h => h.docker.listContainers({
+    const list = async () => (await Promise.all(worker.pool.hosts.map(h => h.docker.listContainers({
       all: true, filters: JSON.stringify({ label: [`${LABELS.worker}=${config.workerId}`] }),
-    })))
-    return all.flat()
+    })))).flat()
+    // A container the daemon is still removing ("Removal In Progress") has been removed as far as
+    // the grader goes; a loaded daemon may list it a moment longer. Give that a few seconds, then
+    // report whatever is still there, removing or not.
+    let left = await list()
+    for (let i = 0; i < 50 && left.length > 0 && left.every(c => c.State === 'removing'); i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      left = await list()
+    }
+    return left
   }
   return {
     url: api.address,
