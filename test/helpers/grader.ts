@@ -51,6 +51,9 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   // Without a worker of its own, the test brings workers (e.g. child processes to kill).
   const worker = opts.worker === false ? null : await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }))
   const api = await startApi(config, log)
+  // Ready as a deployment's probe would see it: a worker has announced a usable host. Its first
+  // probe can miss on a loaded machine, and a test that PUTs a challenge then would get 503.
+  if (worker !== null) await untilReady(api.address)
 
   const request = async (path: string, init: RequestInit & { key?: string | null } = {}) => {
     const { key = TEST_KEY, ...rest } = init
@@ -102,4 +105,15 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
 /** A Python submission: `files` default to one solution.py, tests to one test file. */
 export function python (solution: string, tests: string, extra: Record<string, unknown> = {}) {
   return { language: 'python', files: { 'solution.py': solution }, tests: { 'test_solution.py': tests }, ...extra }
+}
+
+/** Polls `/readyz` until it answers 200 (a worker announced a usable host), for up to 30 s. */
+async function untilReady (address: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const res = await fetch(`${address}/readyz`).catch(() => null)
+    if (res?.status === 200) return
+    if (Date.now() > deadline) throw new Error(`the test grader was not ready within 30 s: ${res === null ? 'no answer' : `${res.status} ${await res.text()}`}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
 }

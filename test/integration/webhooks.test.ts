@@ -218,7 +218,7 @@ describe('webhooks', () => {
         policy: { tests: { 'test_solution.py::test_secret': { points: 3, visibility: 'hidden' } } },
       }),
     })
-    expect(put.status).toBe(200)
+    expect(put.status, await put.clone().text()).toBe(200)
     const res = await grader.request('/v1/submissions?wait=true', {
       method: 'POST', body: JSON.stringify({ challenge: 'webhook-add', files: { 'solution.py': SOLUTION }, student: 's-1', callbackUrl: receiver.url }),
     })
