@@ -1,0 +1,237 @@
+/**
+ * `npm run bench`: the grader against a baseline measured in the same run.
+ *
+ * 1. baseline: the same image, suite and limits with plain `docker run --rm`,
+ *    one after another, then closed-loop at 1, 2, 4, 8 in flight (best throughput
+ *    and host CPU per grading at that concurrency);
+ * 2. a cold grader (GRADER_POOL_SIZE=0): sequential latency and stages, host CPU;
+ * 3. a warm grader (the pool on): the same, then an open-loop load at rising
+ *    rates until p99 passes the SLA;
+ * 4. optional (--isolation): split against in-process.
+ *
+ * Progress goes to stderr, one line per step; the table and the targets to
+ * stdout; the record to docs/bench/latest.json (and --out), the table to
+ * docs/bench/latest.md and the charts to docs/images/bench-*.svg.
+ * A benchmark, not a test: it prints, it never asserts a time.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, release, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Value } from 'typebox/value'
+import { ADD_CORRECT, ADD_TESTS } from '../test/fixtures/python/add.js'
+import { seededRandom } from './arrivals.js'
+import { baselineRun } from './baseline.js'
+import { BenchRecordSchema, type BenchRecord, type CpuRecord, type LoadStepRecord, type SeriesRecord } from './bench-record.js'
+import { cdfChart, markdownReport, rateChart } from './bench-report.js'
+import { parseBenchOptions, type BenchOptions } from './bench-options.js'
+import { closedLoop } from './closed-loop.js'
+import { gradeHeld, gradeStreamed, hostsView, STAGES, type GraderTarget } from './grader-http.js'
+import { startGraderProcess, type GraderProcess } from './grader-process.js'
+import { measureCpu } from './host-cpu.js'
+import { isolationFigures } from './isolation.js'
+import { loadStep } from './load.js'
+import { rateSteps, shortfalls } from './rate-sweep.js'
+import { summarize, type Summary } from './stats.js'
+import { judge } from './targets.js'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+const SWEEP_IN_FLIGHT = [1, 2, 4, 8]
+/** After a batch, the machine still removes its last containers (the grader does it after the verdict): counted too. */
+const CPU_TAIL_MS = 2000
+/** Between load steps: the last answers' containers are removed and a pool refills before the next rate. */
+const STEP_PAUSE_MS = 2000
+
+const started = performance.now()
+function progress (line: string): void {
+  const s = Math.round((performance.now() - started) / 1000)
+  process.stderr.write(`[bench ${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}] ${line}\n`)
+}
+const sleep = async (ms: number) => { await new Promise(resolve => setTimeout(resolve, ms)) }
+const round1 = (xs: number[]) => xs.map(x => Math.round(x * 10) / 10)
+const fmt = (s: Summary) => `p50 ${Math.round(s.p50)} ms, p95 ${Math.round(s.p95)} ms, p99 ${Math.round(s.p99)} ms`
+
+const SUBMISSION = { language: 'python', files: { 'solution.py': ADD_CORRECT }, tests: { 'test_solution.py': ADD_TESTS } }
+
+function machine (backgroundBusyCores: number): BenchRecord['machine'] {
+  const osRelease = (() => { try { return readFileSync('/etc/os-release', 'utf8') } catch { return '' } })()
+  const docker = (() => { try { return execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).trim() } catch { return 'unknown' } })()
+  return {
+    cores: availableParallelism(),
+    os: /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? process.platform,
+    kernel: release(),
+    docker,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30 * 10) / 10,
+    backgroundBusyCores: Math.round(backgroundBusyCores * 100) / 100,
+  }
+}
+
+/** A fixed batch at `inFlight` gradings at once, with the machine's CPU over it (and its tail). */
+async function cpuBatch (gradings: number, inFlight: number, gradeOnce: () => Promise<number>): Promise<{ batch: Awaited<ReturnType<typeof closedLoop>>, cpu: CpuRecord }> {
+  const { value: batch, cost } = await measureCpu(async () => {
+    const b = await closedLoop(gradings, inFlight, gradeOnce)
+    await sleep(CPU_TAIL_MS)
+    return b
+  })
+  return { batch, cpu: { gradings, inFlight, busyS: cost.busyS, wallS: cost.wallS, perGradingS: cost.busyS / gradings } }
+}
+
+/** Sequential latency and stages, then the CPU batch, of one grader. */
+async function graderSeries (name: string, target: GraderTarget, env: Record<string, string>, o: BenchOptions, inFlight: number): Promise<SeriesRecord> {
+  await gradeHeld(target, SUBMISSION); await gradeHeld(target, SUBMISSION) // warm-up: image cache, first connections
+  const samples: number[] = []
+  const stages: Record<string, number[]> = {}
+  for (let i = 0; i < o.BENCH_RUNS; i++) {
+    const g = await gradeHeld(target, SUBMISSION)
+    if (g.status !== 'pass') throw new Error(`${name} grader said ${g.status}`)
+    samples.push(g.ms)
+    for (const [k, v] of Object.entries(g.timings)) (stages[k] ??= []).push(v)
+  }
+  const sequential = summarize(samples)
+  progress(`${name}: ${o.BENCH_RUNS} sequential: ${fmt(sequential)}`)
+  const hosts = await hostsView(target)
+  await sleep(STEP_PAUSE_MS)
+  const { cpu } = await cpuBatch(o.BENCH_BATCH, inFlight, async () => {
+    const g = await gradeHeld(target, SUBMISSION)
+    if (g.status !== 'pass') throw new Error(`${name} grader said ${g.status}`)
+    return g.ms
+  })
+  progress(`${name}: host CPU ${Math.round(cpu.perGradingS * 1000)} ms per grading (${cpu.gradings} gradings, ${inFlight} in flight)`)
+  return {
+    env,
+    sequential,
+    samplesMs: round1(samples),
+    stages: Object.fromEntries(STAGES.filter(s => stages[s] !== undefined).map(s => [s, summarize(stages[s]!)])),
+    cpu,
+    hosts: hosts ?? undefined,
+  }
+}
+
+/** The open-loop sweep: rising rates until one is not sustained. */
+async function loadSweep (target: GraderTarget, o: BenchOptions, baselineBestPerS: number): Promise<LoadStepRecord[]> {
+  const start = o.BENCH_START_RATE > 0 ? o.BENCH_START_RATE : Math.max(0.5, Math.round(baselineBestPerS * 0.5 * 10) / 10)
+  const random = seededRandom(o.BENCH_SEED)
+  const out: LoadStepRecord[] = []
+  for (const ratePerS of rateSteps(start, o.BENCH_RATE_FACTOR, o.BENCH_MAX_RATE)) {
+    const step = await loadStep({ ratePerS, windowMs: o.BENCH_STEP_S * 1000, random, arrivals: o.BENCH_ARRIVALS },
+      async dueAt => await gradeStreamed(target, SUBMISSION, dueAt))
+    const short = shortfalls(step, o.GRADER_SLA_MS)
+    out.push({
+      ratePerS, windowMs: step.windowMs, sent: step.sent, ok: step.ok, errors: step.errors, errorSamples: step.errorSamples,
+      latency: step.latency, achievedPerS: step.achievedPerS, drainMs: step.drainMs,
+      peakInFlight: Math.max(0, ...step.backlog.map(b => b.inFlight)), shortfalls: short,
+    })
+    progress(`load ${ratePerS.toFixed(1)}/s: ${step.sent} sent, ${fmt(step.latency)}, ${step.errors} errors, ` +
+      `answered ${step.achievedPerS.toFixed(1)}/s${short.length === 0 ? ', sustained' : `: not sustained (${short.join(', ')})${step.errorSamples.length > 0 ? ` e.g. ${step.errorSamples[0]}` : ''}`}`)
+    if (short.length > 0) break
+    await sleep(STEP_PAUSE_MS)
+  }
+  return out
+}
+
+async function main (): Promise<void> {
+  const o = parseBenchOptions(process.argv.slice(2), process.env)
+  const image = o.BENCH_IMAGE ?? (JSON.parse(readFileSync(join(ROOT, 'images/python/image.json'), 'utf8')) as { tag: string }).tag
+  const startedAt = new Date().toISOString()
+  const { cost: background } = await measureCpu(async () => { await sleep(3000) })
+  progress(`machine: ${availableParallelism()} cores, ${background.busyCores.toFixed(2)} cores busy before the bench; image ${image}`)
+
+  // 1. Baseline
+  const input = { image, solution: ADD_CORRECT, tests: ADD_TESTS }
+  await baselineRun(input)
+  const baseSamples: number[] = []
+  for (let i = 0; i < o.BENCH_RUNS; i++) baseSamples.push(await baselineRun(input))
+  const baseSeq = summarize(baseSamples)
+  progress(`baseline: ${o.BENCH_RUNS} sequential docker run --rm: ${fmt(baseSeq)}`)
+  const sweep: BenchRecord['baseline']['sweep'] = []
+  for (const inFlight of SWEEP_IN_FLIGHT) {
+    const { batch, cpu } = await cpuBatch(o.BENCH_BATCH, inFlight, async () => await baselineRun(input))
+    sweep.push({ inFlight, throughputPerS: batch.throughputPerS, latency: summarize(batch.ms), cpu })
+    progress(`baseline: ${inFlight} in flight: ${batch.throughputPerS.toFixed(2)}/s, host CPU ${Math.round(cpu.perGradingS * 1000)} ms per grading`)
+  }
+  const best = sweep.reduce((a, b) => b.throughputPerS > a.throughputPerS ? b : a)
+  progress(`baseline: best ${best.throughputPerS.toFixed(2)}/s at ${best.inFlight} in flight`)
+
+  // 2-3. The grader: two started (pool off, pool on), or the one at --url
+  const shared = { GRADER_HOST_CONCURRENCY: String(o.GRADER_HOST_CONCURRENCY), GRADER_SLA_MS: String(o.GRADER_SLA_MS) }
+  let cold: SeriesRecord | undefined
+  let warm: SeriesRecord | undefined
+  let steps: LoadStepRecord[]
+  let isolation: unknown
+  if (o.url !== undefined && o.key !== undefined) {
+    const target = { url: o.url, key: o.key }
+    const name = o.urlPool === 'on' ? 'warm' : 'cold'
+    const series = await graderSeries(`target (${name})`, target, { target: o.url }, o, best.inFlight)
+    if (name === 'warm') warm = series; else cold = series
+    steps = await loadSweep(target, o, best.throughputPerS)
+    if (o.isolation) isolation = await isolationFigures(target, o.BENCH_ISOLATION_RUNS)
+  } else {
+    const run = async <T>(env: Record<string, string>, f: (g: GraderProcess) => Promise<T>): Promise<T> => {
+      const g = await startGraderProcess(ROOT, env)
+      try { return await f(g) } finally { await g.stop() }
+    }
+    progress('cold: starting a grader with GRADER_POOL_SIZE=0')
+    cold = await run({ ...shared, GRADER_POOL_SIZE: '0' }, async g => await graderSeries('cold', g, g.env, o, best.inFlight))
+    const poolEnv: Record<string, string> = o.GRADER_POOL_SIZE !== undefined ? { GRADER_POOL_SIZE: String(o.GRADER_POOL_SIZE) } : {}
+    progress(`warm: starting a grader with the pool on (GRADER_POOL_SIZE ${poolEnv.GRADER_POOL_SIZE ?? "the grader's default"})`)
+    ;({ warm, steps, isolation } = await run({ ...shared, ...poolEnv }, async g => {
+      await sleep(STEP_PAUSE_MS) // the pool fills after start
+      const w = await graderSeries('warm', g, g.env, o, best.inFlight)
+      await sleep(STEP_PAUSE_MS)
+      const s = await loadSweep(g, o, best.throughputPerS)
+      const iso = o.isolation ? await isolationFigures(g, o.BENCH_ISOLATION_RUNS) : undefined
+      return { warm: w, steps: s, isolation: iso }
+    }))
+  }
+
+  const loaded = warm ?? cold!
+  const sustainedPerS = Math.max(0, ...steps.filter(s => s.shortfalls.length === 0).map(s => s.ratePerS))
+  const record: BenchRecord = {
+    version: 1,
+    startedAt,
+    durationS: Math.round((performance.now() - started) / 1000),
+    machine: machine(background.busyCores),
+    options: { ...o, key: o.key === undefined ? undefined : '(hidden)' },
+    image,
+    baseline: { sequential: baseSeq, samplesMs: round1(baseSamples), sweep, best: { inFlight: best.inFlight, throughputPerS: best.throughputPerS }, cpu: best.cpu },
+    grader: {
+      mode: o.url === undefined ? 'started' : 'target',
+      cold,
+      warm,
+      load: { slaMs: o.GRADER_SLA_MS, arrivals: o.BENCH_ARRIVALS, series: warm !== undefined ? 'warm' : 'cold', steps, highestSustainedPerS: sustainedPerS },
+    },
+    targets: [
+      judge('warmP50', (warm?.sequential.p50 ?? NaN) / baseSeq.p50),
+      judge('coldP50', (cold?.sequential.p50 ?? NaN) / baseSeq.p50),
+      judge('sustainedRate', sustainedPerS / best.throughputPerS),
+      judge('cpuPerGrading', (loaded.cpu?.perGradingS ?? NaN) / best.cpu.perGradingS),
+    ],
+    isolation,
+  }
+  if (isolation !== undefined) progress('isolation figures measured (see the record)')
+
+  // Through JSON and back, then checked: NaN becomes null, as a reader of the file will see it.
+  const json = JSON.parse(JSON.stringify(record)) as unknown
+  if (!Value.Check(BenchRecordSchema, json)) {
+    const first = [...Value.Errors(BenchRecordSchema, json)].slice(0, 5).map(e => `${e.instancePath} ${e.message}`)
+    throw new Error(`the bench record does not match its schema: ${first.join('; ')}`)
+  }
+  const text = JSON.stringify(json, null, 2) + '\n'
+  const report = markdownReport(json)
+  if (!o.noDocs) {
+    mkdirSync(join(ROOT, 'docs/bench'), { recursive: true })
+    mkdirSync(join(ROOT, 'docs/images'), { recursive: true })
+    writeFileSync(join(ROOT, 'docs/bench/latest.json'), text)
+    writeFileSync(join(ROOT, 'docs/bench/latest.md'), `Bench run of ${startedAt} (${json.durationS} s) on ${json.machine.cores} cores, ${json.machine.os}, Docker ${json.machine.docker}.\n\n${report}`)
+    writeFileSync(join(ROOT, 'docs/images/bench-latency-cdf.svg'), cdfChart(json))
+    writeFileSync(join(ROOT, 'docs/images/bench-latency-vs-rate.svg'), rateChart(json))
+  }
+  if (o.out !== undefined) writeFileSync(o.out, text)
+  progress(`done in ${json.durationS} s${o.noDocs ? '' : ': docs/bench/latest.json, docs/bench/latest.md, docs/images/bench-*.svg'}${o.out !== undefined ? `, ${o.out}` : ''}`)
+  process.stdout.write(report)
+}
+
+// Exit explicitly: keep-alive sockets of fetch would hold the process a while longer.
+main().then(() => process.exit(0), (err: unknown) => { console.error(err instanceof Error ? err.message : err); process.exit(1) })
