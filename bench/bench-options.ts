@@ -10,6 +10,11 @@ import { Value } from 'typebox/value'
 export const BenchEnvSchema = Type.Object({
   /** Sequential gradings per series (baseline, cold, warm). @defaultValue 40 (--quick: 8) */
   BENCH_RUNS: Type.Integer({ minimum: 3, default: 40 }),
+  /**
+   * Pause between sequential gradings, in ms: students submit one at a time with
+   * pauses, and a warm pool refills in them (the same pause for every series). @defaultValue 250
+   */
+  BENCH_GAP_MS: Type.Integer({ minimum: 0, default: 250 }),
   /** Gradings in each fixed batch (baseline concurrency sweep, host CPU). @defaultValue 32 (--quick: 8) */
   BENCH_BATCH: Type.Integer({ minimum: 2, default: 32 }),
   /** Arrival window of each load step, in seconds. @defaultValue 15 (--quick: 4) */

@@ -2,7 +2,7 @@
  * `npm run bench`: the grader against a baseline measured in the same run.
  *
  * 1. baseline: the same image, suite and limits with plain `docker run --rm`,
- *    one after another, then closed-loop at 1, 2, 4, 8 in flight (best throughput
+ *    one after another (BENCH_GAP_MS apart), then closed-loop at 1, 2, 4, 8 in flight (best throughput
  *    and host CPU per grading at that concurrency);
  * 2. a cold grader (GRADER_POOL_SIZE=0): sequential latency and stages, host CPU;
  * 3. a warm grader (the pool on): the same, then an open-loop load at rising
@@ -84,6 +84,7 @@ async function graderSeries (name: string, target: GraderTarget, env: Record<str
   const samples: number[] = []
   const stages: Record<string, number[]> = {}
   for (let i = 0; i < o.BENCH_RUNS; i++) {
+    await sleep(o.BENCH_GAP_MS)
     const g = await gradeHeld(target, SUBMISSION)
     if (g.status !== 'pass') throw new Error(`${name} grader said ${g.status}`)
     samples.push(g.ms)
@@ -142,7 +143,10 @@ async function main (): Promise<void> {
   const input = { image, solution: ADD_CORRECT, tests: ADD_TESTS }
   await baselineRun(input)
   const baseSamples: number[] = []
-  for (let i = 0; i < o.BENCH_RUNS; i++) baseSamples.push(await baselineRun(input))
+  for (let i = 0; i < o.BENCH_RUNS; i++) {
+    await sleep(o.BENCH_GAP_MS)
+    baseSamples.push(await baselineRun(input))
+  }
   const baseSeq = summarize(baseSamples)
   progress(`baseline: ${o.BENCH_RUNS} sequential docker run --rm: ${fmt(baseSeq)}`)
   const sweep: BenchRecord['baseline']['sweep'] = []

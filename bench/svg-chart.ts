@@ -58,14 +58,19 @@ export function ticks (axis: Pick<Axis, 'scale' | 'min' | 'max'>): number[] {
   if (!(max > min)) return [min]
   if (axis.scale === 'log') {
     if (!(min > 0)) throw new RangeError('a log axis needs a positive minimum')
-    const out: number[] = []
-    for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
-      for (const m of [1, 2, 5]) {
-        const v = m * 10 ** e
-        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v)
+    const within = (mantissas: number[]) => {
+      const out: number[] = []
+      for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+        for (const m of mantissas) {
+          const v = Number((m * 10 ** e).toPrecision(12))
+          if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v)
+        }
       }
+      return out
     }
-    return out
+    // A narrow range (less than a decade or so) gets finer steps, so it still has a scale to read.
+    const coarse = within([1, 2, 5])
+    return coarse.length >= 4 ? coarse : within([1, 1.5, 2, 3, 4, 5, 7])
   }
   const raw = (max - min) / 6
   const mag = 10 ** Math.floor(Math.log10(raw))

@@ -11,6 +11,8 @@ const spec = {
 describe('axes', () => {
   it('puts log ticks on 1-2-5 per decade and linear ticks on round steps', () => {
     expect(ticks({ scale: 'log', min: 10, max: 1000 })).toEqual([10, 20, 50, 100, 200, 500, 1000])
+    // less than a decade: finer steps, so there is still a scale to read
+    expect(ticks({ scale: 'log', min: 500, max: 2000 })).toEqual([500, 700, 1000, 1500, 2000])
     expect(ticks({ scale: 'linear', min: 0, max: 1 })).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
     expect(ticks({ scale: 'linear', min: 0, max: 13 })).toEqual([0, 5, 10])
   })
