@@ -56,11 +56,13 @@ export interface BenchOptions extends BenchEnv {
   isolation: boolean
   /** A second place for the JSON record, besides docs/bench/latest.json. */
   out?: string
+  /** Draw the charts and the table again from a record already written, without measuring. */
+  redraw?: string
   /** Skip writing docs/ (record, charts, table): for a run that must not replace the README's. */
   noDocs: boolean
 }
 
-export const USAGE = `npm run bench -- [--quick] [--isolation] [--out <path>] [--no-docs] [--url <base> --key <key> [--url-pool on|off]]
+export const USAGE = `npm run bench -- [--quick] [--isolation] [--out <path>] [--no-docs] [--redraw <record.json>] [--url <base> --key <key> [--url-pool on|off]]
   env: ${Object.keys(BenchEnvSchema.properties).join(', ')}`
 
 export function parseBenchOptions (argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -74,6 +76,7 @@ export function parseBenchOptions (argv: string[], env: NodeJS.ProcessEnv): Benc
       isolation: { type: 'boolean', default: false },
       out: { type: 'string' },
       'no-docs': { type: 'boolean', default: false },
+      redraw: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -98,5 +101,6 @@ export function parseBenchOptions (argv: string[], env: NodeJS.ProcessEnv): Benc
     isolation: values.isolation === true,
     out: values.out,
     noDocs: values['no-docs'] === true,
+    redraw: values.redraw,
   }
 }

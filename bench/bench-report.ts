@@ -4,6 +4,7 @@
  */
 import type { BenchRecord, SeriesRecord } from './bench-record.js'
 import { STAGES } from './grader-http.js'
+import type { IsolationFigures } from './isolation.js'
 import { cdfPoints } from './stats.js'
 import { lineChart, logAxisFor, type Series } from './svg-chart.js'
 import { describeJudged, type Judged } from './targets.js'
@@ -47,7 +48,19 @@ export function markdownReport (r: BenchRecord): string {
     '| offered /s | sent | answered /s | p50 | p99 | errors | most in flight | |',
     '|---|---|---|---|---|---|---|---|',
     steps,
+    ...isolationLines(r.isolation as IsolationFigures | undefined),
   ].join('\n') + '\n'
+}
+
+/** The optional last section (--isolation): split against in-process. */
+function isolationLines (iso: IsolationFigures | undefined): string[] {
+  if (iso === undefined || iso === null) return []
+  return [
+    '',
+    `The student's code in a process of its own (split, the default) against in-process, ${iso.runs} runs each:`,
+    `- run stage of a 20-test unittest suite (p50): split ${ms(iso.runStageMs.split.p50)}, in-process ${ms(iso.runStageMs['in-process'].p50)}`,
+    `- one call of the student's code from a test (p50): split ${fixed(iso.perCallUs.split.p50, 1, ' µs')}, in-process ${fixed(iso.perCallUs['in-process'].p50, 2, ' µs')}; per-call overhead of the split ${fixed(iso.splitOverheadUs, 1, ' µs')}`,
+  ]
 }
 
 const COLORS = { baseline: '#7f7f7f', cold: '#1f77b4', warm: '#2ca02c', p50: '#2ca02c', p99: '#d62728', sla: '#d62728', ref: '#7f7f7f' }

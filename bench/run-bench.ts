@@ -134,6 +134,10 @@ async function loadSweep (target: GraderTarget, o: BenchOptions, baselineBestPer
 
 async function main (): Promise<void> {
   const o = parseBenchOptions(process.argv.slice(2), process.env)
+  if (o.redraw !== undefined) {
+    writeOutputs(checked(JSON.parse(readFileSync(o.redraw, 'utf8'))), o)
+    return
+  }
   const image = o.BENCH_IMAGE ?? (JSON.parse(readFileSync(join(ROOT, 'images/python/image.json'), 'utf8')) as { tag: string }).tag
   const startedAt = new Date().toISOString()
   const { cost: background } = await measureCpu(async () => { await sleep(3000) })
@@ -217,23 +221,31 @@ async function main (): Promise<void> {
   if (isolation !== undefined) progress('isolation figures measured (see the record)')
 
   // Through JSON and back, then checked: NaN becomes null, as a reader of the file will see it.
-  const json = JSON.parse(JSON.stringify(record)) as unknown
+  const json = checked(JSON.parse(JSON.stringify(record)))
+  writeOutputs(json, o)
+  progress(`done in ${json.durationS} s${o.noDocs ? '' : ': docs/bench/latest.json, docs/bench/latest.md, docs/images/bench-*.svg'}${o.out !== undefined ? `, ${o.out}` : ''}`)
+}
+
+function checked (json: unknown): BenchRecord {
   if (!Value.Check(BenchRecordSchema, json)) {
     const first = [...Value.Errors(BenchRecordSchema, json)].slice(0, 5).map(e => `${e.instancePath} ${e.message}`)
     throw new Error(`the bench record does not match its schema: ${first.join('; ')}`)
   }
-  const text = JSON.stringify(json, null, 2) + '\n'
+  return json
+}
+
+/** The record, the table and the charts into docs/ (unless --no-docs), the record to --out, the table to stdout. */
+function writeOutputs (json: BenchRecord, o: BenchOptions): void {
   const report = markdownReport(json)
   if (!o.noDocs) {
     mkdirSync(join(ROOT, 'docs/bench'), { recursive: true })
     mkdirSync(join(ROOT, 'docs/images'), { recursive: true })
-    writeFileSync(join(ROOT, 'docs/bench/latest.json'), text)
-    writeFileSync(join(ROOT, 'docs/bench/latest.md'), `Bench run of ${startedAt} (${json.durationS} s) on ${json.machine.cores} cores, ${json.machine.os}, Docker ${json.machine.docker}.\n\n${report}`)
+    if (o.redraw === undefined) writeFileSync(join(ROOT, 'docs/bench/latest.json'), JSON.stringify(json, null, 2) + '\n')
+    writeFileSync(join(ROOT, 'docs/bench/latest.md'), `Bench run of ${json.startedAt} (${json.durationS} s) on ${json.machine.cores} cores, ${json.machine.os}, Docker ${json.machine.docker}.\n\n${report}`)
     writeFileSync(join(ROOT, 'docs/images/bench-latency-cdf.svg'), cdfChart(json))
     writeFileSync(join(ROOT, 'docs/images/bench-latency-vs-rate.svg'), rateChart(json))
   }
-  if (o.out !== undefined) writeFileSync(o.out, text)
-  progress(`done in ${json.durationS} s${o.noDocs ? '' : ': docs/bench/latest.json, docs/bench/latest.md, docs/images/bench-*.svg'}${o.out !== undefined ? `, ${o.out}` : ''}`)
+  if (o.out !== undefined) writeFileSync(o.out, JSON.stringify(json, null, 2) + '\n')
   process.stdout.write(report)
 }
 
