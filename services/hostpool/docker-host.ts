@@ -38,6 +38,8 @@ export class DockerHost {
   images = new Map<string, RuntimeImage>()
   /** OCI runtimes the daemon offers (`runc`, maybe `runsc`…), read once it answers. */
   runtimes = new Set<string>()
+  /** Memory of the daemon's machine, in bytes, read with its runtimes; null until known. */
+  memoryBytes: number | null = null
   lastError: string | null = null
   /** Ops control, set through OpsControls; survives restarts because it lives in Redis. */
   draining = false

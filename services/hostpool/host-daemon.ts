@@ -7,6 +7,12 @@ export interface DaemonImage {
   Labels?: Record<string, string> | null
 }
 
+/** What the pool reads of `docker info`. */
+export interface DaemonInfo {
+  runtimes: string[]
+  memoryBytes: number | null
+}
+
 /** What the pool asks of a container it creates only to prove the daemon can (never started). */
 export interface ProbeContainerSpec {
   image: string
@@ -22,8 +28,8 @@ export interface ProbeContainerSpec {
  */
 export interface HostDaemon {
   ping: (signal: AbortSignal) => Promise<void>
-  /** Names of the OCI runtimes the daemon offers (`runc`, maybe `runsc`…). */
-  runtimes: (signal: AbortSignal) => Promise<string[]>
+  /** The OCI runtimes the daemon offers (`runc`, maybe `runsc`…) and the memory of its machine (null when it does not say). */
+  info: (signal: AbortSignal) => Promise<DaemonInfo>
   /** Images carrying `label` (any value). */
   listImages: (label: string, signal: AbortSignal) => Promise<DaemonImage[]>
   /** Creates a container that is never started, and removes it. */
@@ -36,13 +42,16 @@ export interface HostDaemon {
 
 /** dockerode's ping and info take an abort signal; its type definitions do not say so. */
 interface PingWithAbort { ping: (opts: { abortSignal: AbortSignal }) => Promise<unknown> }
-interface InfoWithAbort { info: (opts: { abortSignal: AbortSignal }) => Promise<{ Runtimes?: Record<string, unknown> }> }
+interface InfoWithAbort { info: (opts: { abortSignal: AbortSignal }) => Promise<{ Runtimes?: Record<string, unknown>, MemTotal?: number }> }
 
 /** The real daemon: each method is one dockerode call (two for create/remove, and load's progress). */
 export function dockerodeDaemon (docker: Docker): HostDaemon {
   return {
     ping: async (signal) => { await (docker as unknown as PingWithAbort).ping({ abortSignal: signal }) },
-    runtimes: async (signal) => Object.keys((await (docker as unknown as InfoWithAbort).info({ abortSignal: signal })).Runtimes ?? {}),
+    info: async (signal) => {
+      const info = await (docker as unknown as InfoWithAbort).info({ abortSignal: signal })
+      return { runtimes: Object.keys(info.Runtimes ?? {}), memoryBytes: typeof info.MemTotal === 'number' && info.MemTotal > 0 ? info.MemTotal : null }
+    },
     listImages: async (label, signal) => await docker.listImages({
       filters: JSON.stringify({ label: [label] }),
       abortSignal: signal,

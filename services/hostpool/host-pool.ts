@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import type { Logger } from 'pino'
 import type { HostControl, HostView } from '../shared/store/host-registry.js'
-import { DockerHost } from './docker-host.js'
+import { DockerHost, type RuntimeImage } from './docker-host.js'
 import type { HostDaemon } from './host-daemon.js'
 import type { HostLifecycleState } from './host-lifecycle.js'
 import type { HostPoolOptions } from './host-pool-options.js'
@@ -132,6 +132,11 @@ export class HostPool {
   /** Recycles a host now (ops asked, or it is unhealthy); null when refused (one is under way, no action is set, another worker holds it). */
   async recycle (host: DockerHost, why: 'unhealthy' | 'ops'): Promise<RecycleOutcome | null> {
     return why === 'ops' ? await this.ops.recycle(host) : await this.recycler.recycle(host, why)
+  }
+
+  /** The OCI runtime a run of `image` on `host` gets (the one its lease would carry). */
+  runtimeFor (host: DockerHost, image: RuntimeImage): string | undefined {
+    return this.scheduler.runtimeFor(host, image)
   }
 
   /** See HostScheduler.acquire: the lease carries the host, the image and the OCI runtime. */

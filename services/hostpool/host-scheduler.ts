@@ -103,7 +103,7 @@ export class HostScheduler {
   }
 
   /** The operator's runtime for the language, else the image's; only where the host has it (otherwise Docker's default). */
-  private runtimeFor (host: DockerHost, image: RuntimeImage): string | undefined {
+  runtimeFor (host: DockerHost, image: RuntimeImage): string | undefined {
     const wanted = this.deps.runtimes?.[image.language] ?? image.runtime
     if (wanted === undefined) return undefined
     if (host.runtimes.has(wanted)) return wanted

@@ -45,7 +45,9 @@ export class ImageSync {
     }
     host.images = found
     if (host.runtimes.size === 0) {
-      host.runtimes = new Set(await host.daemon.runtimes(AbortSignal.timeout(this.options.probeTimeoutMs)))
+      const info = await host.daemon.info(AbortSignal.timeout(this.options.probeTimeoutMs))
+      host.runtimes = new Set(info.runtimes)
+      host.memoryBytes = info.memoryBytes
     }
   }
 

@@ -15,8 +15,13 @@ export interface RunProgress {
 }
 
 export interface AgentStream {
-  /** 'ready' once files are in place and tests found, 'report' when the agent finished early (syntax, no tests…). */
+  /** 'ready' once the agent listens and waits for its job (before any job), 'report' if it ended first. */
   ready: Promise<'ready' | 'report'>
+  /**
+   * 'started' once the job is in and the student side connected (the student's code may run from
+   * here on), 'report' when the agent finished before that (syntax error, no tests, a collection).
+   */
+  started: Promise<'started' | 'report'>
   /** Resolves when the report arrived or the stream ended. */
   done: Promise<void>
 }
@@ -44,13 +49,17 @@ export function followAgent (stream: Duplex, demux: Demux, obs: RunObservation, 
   const parser = new AgentEventParser(AGENT_OUTPUT_MAX_BYTES)
   let onReady!: (v: 'ready' | 'report') => void
   let failReady!: (e: Error) => void
+  let onStarted!: (v: 'started' | 'report') => void
+  let failStarted!: (e: Error) => void
   let onDone!: () => void
   const ready = new Promise<'ready' | 'report'>((resolve, reject) => { onReady = resolve; failReady = reject })
+  const started = new Promise<'started' | 'report'>((resolve, reject) => { onStarted = resolve; failStarted = reject })
   const done = new Promise<void>((resolve) => { onDone = resolve })
   ready.catch(() => {})
+  started.catch(() => {})
 
   let collected = false
-  const started = (test: string) => {
+  const testStarted = (test: string) => {
     const onProgress = progress()
     if (onProgress === undefined) return
     // progress is a courtesy to the client: its failure must never become the run's
@@ -63,7 +72,9 @@ export function followAgent (stream: Duplex, demux: Demux, obs: RunObservation, 
     // Before the student's code started, a broken harness is ours (retried); after, it is
     // the student's run that ended this way (see verdict.ts).
     if (obs.unreadable === null) obs.unreadable = message
-    failReady(new GraderError('harness_protocol', message))
+    const err = new GraderError('harness_protocol', message)
+    failReady(err)
+    failStarted(err)
     onDone()
   }
   // Everything here reads untrusted output: nothing may throw out of a stream handler.
@@ -73,11 +84,13 @@ export function followAgent (stream: Duplex, demux: Demux, obs: RunObservation, 
         switch (ev.event) {
           case 'ready': onReady('ready'); break
           case 'collected': obs.expected = ev.tests; collected = true; break
-          case 'test': obs.current = ev.id; started(ev.id); break
+          case 'started': obs.studentStarted = true; onStarted('started'); break
+          case 'test': obs.current = ev.id; testStarted(ev.id); break
           case 'result': recordFinished(obs, ev.test); break
           case 'report':
             obs.report = ev
             onReady('report')
+            onStarted('report')
             onDone()
             break
         }
@@ -94,7 +107,7 @@ export function followAgent (stream: Duplex, demux: Demux, obs: RunObservation, 
   stream.on('end', ended)
   stream.on('close', ended)
   stream.on('error', ended)
-  return { ready, done }
+  return { ready, started, done }
 }
 
 function recordFinished (obs: RunObservation, test: AgentTest): void {

@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from 'dockerode'
-import type { Limits } from '../shared/config/limits.js'
+import { LIMITS, type Limits } from '../shared/config/limits.js'
 
 /** Uids baked into every runtime image (see images/<language>/Dockerfile). */
 export const AGENT_USER = '10001:10001'
@@ -14,6 +14,8 @@ export const LABELS = {
   prefix: 'grader.prefix',
   /** Epoch ms past which the run is over whatever happened (see {@link DEADLINE_MARGIN_MS}); the reaper's test for a leftover. */
   deadline: 'grader.deadline',
+  /** `true` on a warm pool's container: created before its submission, so it has no submission label (see WarmPool). */
+  pool: 'grader.pool',
 } as const
 
 /**
@@ -47,8 +49,15 @@ export const MASKED_PATHS = [
 export interface ContainerSpecInput {
   image: string
   limits: Limits
-  submissionId: string
+  /** The submission it grades, as a label; absent on a warm pool's container (see `pool`). */
+  submissionId?: string
   workerId: string
+  /**
+   * Set for a warm pool's container: labelled {@link LABELS.pool}, and its
+   * deadline covers the longest idle wait plus the longest run, since which
+   * run it gets (and its timeout) is not known yet.
+   */
+  pool?: { maxIdleMs: number }
   /** Runtime (e.g. `runsc`) when the image or host asks for one; Docker's default otherwise. */
   runtime?: string
   /**
@@ -64,6 +73,18 @@ export interface ContainerSpecInput {
    * a path). Absent: the daemon's default profile, which is never disabled.
    */
   seccompProfile?: string
+}
+
+/**
+ * The limits of a container that `docker update` can change while it runs:
+ * a warm container is given its run's values this way (see SandboxSession.retune).
+ */
+export function cgroupLimits (limits: Pick<Limits, 'cpus' | 'pids'>): { CpuPeriod: number, CpuQuota: number, PidsLimit: number } {
+  return {
+    PidsLimit: limits.pids,
+    CpuPeriod: CPU_PERIOD_US,
+    CpuQuota: Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)),
+  }
 }
 
 /**
@@ -85,11 +106,13 @@ export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateO
     Env: [],
     Labels: {
       [LABELS.managed]: 'true',
-      [LABELS.submission]: input.submissionId,
+      ...(input.submissionId !== undefined ? { [LABELS.submission]: input.submissionId } : {}),
+      ...(input.pool !== undefined ? { [LABELS.pool]: 'true' } : {}),
       [LABELS.worker]: input.workerId,
       ...(input.prefix !== undefined ? { [LABELS.prefix]: input.prefix } : {}),
       // A worker that dies mid-run cannot remove its container; past this, any worker of the deployment may.
-      [LABELS.deadline]: String((input.createdAtMs ?? Date.now()) + limits.timeoutMs + DEADLINE_MARGIN_MS),
+      [LABELS.deadline]: String((input.createdAtMs ?? Date.now()) + DEADLINE_MARGIN_MS +
+        (input.pool !== undefined ? input.pool.maxIdleMs + LIMITS.timeoutMs.max : limits.timeoutMs)),
     },
     // The job goes in over stdin, the agent's report comes out over stdout: the files
     // arrive through the Docker API, after the container started (see README: harness).
@@ -125,10 +148,8 @@ export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateO
       // memory = memory+swap: no swap, so a memory bomb meets the OOM killer, not the host's disk.
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
-      // Fork bombs stop at the pids limit.
-      PidsLimit: limits.pids,
-      CpuPeriod: CPU_PERIOD_US,
-      CpuQuota: Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)),
+      // Fork bombs stop at the pids limit; CPU is a quota per period.
+      ...cgroupLimits(limits),
       Ulimits: [
         { Name: 'fsize', Soft: MAX_FILE_BYTES, Hard: MAX_FILE_BYTES },
         { Name: 'nofile', Soft: 256, Hard: 256 },

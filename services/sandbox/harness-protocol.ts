@@ -14,7 +14,7 @@ import { Compile } from 'typebox/compile'
  * their `grader.harness` label, and a worker never uses an image that speaks
  * another version.
  */
-export const HARNESS_PROTOCOL = 3
+export const HARNESS_PROTOCOL = 4
 
 /** Longest test id, message, output or code text a message may carry; the harness cuts before this. */
 export const PROTOCOL_TEXT_MAX = 16_384
@@ -107,7 +107,10 @@ export type AgentReport = Static<typeof ReportSchema>
 
 /** Agent → worker, one JSON object per line on the container's stdout. */
 export const AgentEventSchema = Type.Union([
+  /** The agent listens for the student side and waits for its job (printed at start, before any job). */
   Type.Object({ event: Type.Literal('ready'), protocol: Type.Literal(HARNESS_PROTOCOL) }, { additionalProperties: false }),
+  /** The job is in and the student side connected: from here on the student's code may run. */
+  Type.Object({ event: Type.Literal('started') }, { additionalProperties: false }),
   Type.Object({ event: Type.Literal('collected'), tests: Type.Array(TestId, { maxItems: PROTOCOL_TESTS_MAX }) }, { additionalProperties: false }),
   Type.Object({ event: Type.Literal('test'), id: TestId }, { additionalProperties: false }),
   Type.Object({ event: Type.Literal('result'), test: AgentTestSchema }, { additionalProperties: false }),

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { Limits } from '../shared/config/limits.js'
 import { GraderError } from '../shared/errors/grader-error.js'
 import { followAgent, type AgentStream, type Demux, type RunProgress } from './agent-stream.js'
-import { buildContainerSpec, STUDENT_USER, type ContainerSpecInput } from './container-spec.js'
+import { buildContainerSpec, cgroupLimits, STUDENT_USER, type ContainerSpecInput } from './container-spec.js'
 import { needsExitState } from './exit-state.js'
 import { buildHarnessJob, type HarnessJobInput } from './harness-job.js'
 import type { RunObservation } from './verdict.js'
@@ -23,6 +23,9 @@ export interface SandboxContainer {
   attach: (options: { stream: true, stdin: true, stdout: true, stderr: true, hijack: true }) => Promise<unknown>
   start: () => Promise<unknown>
   exec: (options: ExecCreateOptions) => Promise<SandboxExec>
+  /** Changes the cgroup limits of the running container (`docker update`). */
+  update: (options: { CpuPeriod: number, CpuQuota: number, PidsLimit: number }) => Promise<unknown>
+  rename: (options: { name: string }) => Promise<unknown>
   kill: (options: { signal: 'SIGKILL' }) => Promise<unknown>
   wait: () => Promise<unknown>
   inspect: () => Promise<{ State: { OOMKilled?: boolean } }>
@@ -38,12 +41,17 @@ export interface SandboxExec {
 export interface SandboxOpenInput extends ContainerSpecInput {
   /** Aborted when the host is given up (unhealthy): the session stops at once with a retryable fault. */
   signal?: AbortSignal
+  /**
+   * Command that starts the student half of the harness (image label
+   * `grader.runner`), exec'd as the student as soon as the container runs:
+   * it connects to the agent and waits for the job, running nothing of the
+   * student's until then. Absent: no student side (a collection).
+   */
+  runner?: string[]
 }
 
 /** What `run` needs: one job for the container `open` started. */
 export interface SandboxJobInput extends Omit<HarnessJobInput, 'limits'> {
-  /** Command that starts the student half of the harness (image label `grader.runner`). */
-  runner: string[]
   /**
    * Called each time a test starts, from the agent's `test` event, with the
    * tests finished and collected so far (for `GET /v1/submissions/:id/events`).
@@ -58,7 +66,7 @@ export interface StageTimings { createMs: number, startMs: number, uploadMs: num
 
 export interface SandboxRunResult { observation: RunObservation, timings: StageTimings }
 
-/** From start until the agent is ready (files written, tests found). */
+/** From the job sent until the agent started the run (files written, student side connected) or reported. */
 const READY_TIMEOUT_MS = 20_000
 /** Longest the final removal may take before it is left to the reaper. */
 const REMOVE_TIMEOUT_MS = 10_000
@@ -66,15 +74,19 @@ const REMOVE_TIMEOUT_MS = 10_000
 const EXIT_GRACE_MS = 3_000
 
 /**
- * One grading container, used once and always removed, in the three steps a
+ * One grading container, used once and always removed, in the steps a warm
  * pool needs:
- * - `open`: create → attach → start. The agent's stdout is followed from the
- *   attach on, so nothing it prints is missed; its readiness follows the job
- *   (today's harness writes the files, then says `ready`), so `run` waits for it.
+ * - `open`: create → attach → start, then the runner is exec'd as the student
+ *   without waiting (it connects to the agent and waits for the job). The
+ *   agent's stdout is followed from the attach on, so nothing it prints is missed.
+ * - `warm` (a pool's container only): wait until the agent listens (`ready`)
+ *   and the student side was started, so the container is known good before
+ *   a submission is given it; `retune` then sets the run's CPU and pids limits.
  * - `run`: send the job over stdin (the files go in through the Docker API,
- *   never a bind mount) → wait for `ready` → exec the runner as the student →
- *   wait for the report or the deadline (then SIGKILL through the API) → read
- *   the end state (OOM flag, runner exit code) only when the verdict needs it.
+ *   never a bind mount) → wait for `started` (files written, student side
+ *   connected) → wait for the report or the deadline (then SIGKILL through
+ *   the API) → read the end state (OOM flag, runner exit code) only when the
+ *   verdict needs it.
  * - `close`: remove by force, whatever happened; a failure is logged and left
  *   to the reaper.
  *
@@ -86,14 +98,17 @@ export class SandboxSession {
   private readonly obs: RunObservation
   private readonly events: AgentStream
   private onProgress: ((progress: RunProgress) => void) | undefined
+  /** The runner's exec, created and started right after the container; undefined without a runner. */
+  private studentSide: Promise<SandboxExec> | undefined
   private ran = false
   private closing: Promise<void> | undefined
+  private readonly closedWaiters: Array<() => void> = []
   private deadline: NodeJS.Timeout | undefined
 
   private constructor (
     readonly container: SandboxContainer,
     private readonly stream: Duplex,
-    private readonly limits: Limits,
+    private limits: Limits,
     private readonly signal: AbortSignal,
     private readonly log: Logger,
     private readonly opened: Pick<StageTimings, 'createMs' | 'startMs'>,
@@ -142,12 +157,79 @@ export class SandboxSession {
         throw new GraderError('container_failed', `starting the grading container failed: ${(err as Error).message}`, { cause: err })
       }
       session.opened.startMs = lap()
+      if (input.runner !== undefined) session.studentSide = session.startStudentSide(input.runner)
       return session
     } catch (err) {
       stream?.destroy()
       await removeContainer(container, log)
       throw fault(err, signal)
     }
+  }
+
+  private startStudentSide (runner: string[]): Promise<SandboxExec> {
+    const guard = <T>(p: Promise<T>): Promise<T> => abortable(p, this.signal)
+    const started = (async () => {
+      const exec = await guard(this.container.exec({
+        Cmd: runner, User: STUDENT_USER, WorkingDir: '/workspace', AttachStdin: false, AttachStdout: false, AttachStderr: false,
+      }))
+      await guard(exec.start({ Detach: true }))
+      return exec
+    })()
+    // Awaited by `warm` and `run`; a container whose agent ended early never needs it.
+    started.catch(() => {})
+    return started
+  }
+
+  /**
+   * Resolves once the agent listens for its job and the student side was
+   * started: a warm container that can be handed a submission. Throws
+   * (retryable) if either fails within `timeoutMs`.
+   */
+  async warm (timeoutMs: number): Promise<void> {
+    const guard = <T>(p: Promise<T>): Promise<T> => abortable(p, this.signal)
+    try {
+      const ready = await guard(withTimeout(this.events.ready, timeoutMs, 'the warm container did not get ready'))
+      if (ready !== 'ready') throw new GraderError('harness_protocol', 'the warm container ended before any job')
+      if (this.studentSide === undefined) throw new GraderError('container_failed', 'a warm container needs its student side')
+      await guard(withTimeout(this.studentSide, timeoutMs, 'the student side to start'))
+    } catch (err) {
+      throw fault(err, this.signal)
+    }
+  }
+
+  /**
+   * Gives a warm container the CPU and pids limits of the run it is handed
+   * to, through the Docker API on the running container, before any of the
+   * run's files arrive. Memory cannot be changed this way (the tmpfs sizes
+   * follow it), so a run asking for another memory limit never gets here: it
+   * runs cold (see WarmPool).
+   */
+  async retune (limits: Limits): Promise<void> {
+    if (this.ran) throw new GraderError('container_failed', 'limits are set before the run, never during it')
+    if (limits.memoryMb !== this.limits.memoryMb) throw new GraderError('container_failed', 'a warm container cannot change its memory limit')
+    if (limits.cpus !== this.limits.cpus || limits.pids !== this.limits.pids) {
+      try {
+        await abortable(this.container.update(cgroupLimits(limits)), this.signal)
+      } catch (err) {
+        throw fault(err, this.signal)
+      }
+    }
+    this.limits = limits
+    this.obs.limits = limits
+  }
+
+  /**
+   * Names a warm container after the submission it was given
+   * (`grader-<submissionId>`), so `docker ps` on the host shows which run is
+   * which: a pool container was created before its submission existed, and
+   * labels cannot change. Best effort, off the critical path: a name already
+   * taken (a retry's earlier container, not yet removed) is left as it is.
+   */
+  nameFor (submissionId: string): void {
+    const name = `grader-${submissionId.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 120)}`
+    abortable(this.container.rename({ name }), this.signal).catch((err: Error) => {
+      this.log.debug({ err, containerId: this.container.id, name }, 'warm container not renamed')
+    })
   }
 
   /** Runs one job in the opened container and returns what was seen. A session runs one job, never two. */
@@ -164,30 +246,25 @@ export class SandboxSession {
       timings[stage] = Math.round(now - mark)
       mark = now
     }
-    const createExec = () => guard(container.exec({
-      Cmd: job.runner,
-      User: STUDENT_USER,
-      WorkingDir: '/workspace',
-      AttachStdin: false,
-      AttachStdout: false,
-      AttachStderr: false,
-    }))
-
     try {
       this.stream.write(JSON.stringify(buildHarnessJob({ ...job, limits: this.limits })) + '\n')
-      // The exec is created while the agent writes the files: creating it starts nothing,
-      // and it takes a round trip off the path to the student's start. Unused (the agent
-      // reported early) it goes with the container.
-      const execCreated = job.collectOnly === true ? undefined : createExec()
-      execCreated?.catch(() => {})
-      const first = await guard(withTimeout(events.ready, READY_TIMEOUT_MS, 'the harness did not get ready'))
+      const studentSide = this.studentSide
+      if (studentSide === undefined && job.collectOnly !== true) throw new GraderError('container_failed', 'a grading run needs its student side')
+      // A runner that could not be started fails the run at once, unless the agent ended first
+      // (a syntax error): then the container may have stopped under the exec, and the report is the answer.
+      const studentFailed = studentSide?.then(() => new Promise<never>(() => {}), async (err: unknown) => {
+        const settled = await withTimeout(events.started, EXIT_GRACE_MS, 'the report').catch(() => undefined)
+        if (settled === 'report') return settled
+        throw err
+      })
+      const first = await guard(withTimeout(studentFailed === undefined ? events.started : Promise.race([events.started, studentFailed]),
+        READY_TIMEOUT_MS, 'the harness did not start the run'))
       lap('uploadMs')
 
-      if (first === 'ready') {
-        const exec = await (execCreated ?? createExec())
-        await guard(exec.start({ Detach: true }))
+      if (first === 'started' && studentSide !== undefined) {
         // From here on the student's code may run: what the container says is the student's outcome.
-        obs.studentStarted = true
+        // The agent only says `started` once the student side connected, so its exec has started.
+        const exec = await guard(studentSide)
         // The student's time starts now: the deadline is enforced here, by killing the
         // container through the API, not by a client-side timeout that would leave it running.
         const killed = new Promise<void>((resolve) => {
@@ -226,11 +303,25 @@ export class SandboxSession {
    * happened; idempotent, and never throws: a failure, or a daemon that no
    * longer answers, is logged and left to the reaper and the host's recycle.
    */
+  get containerId (): string { return this.container.id }
+
+  /** A warm container's creation and start are not part of the run it is given: its stages start at the job. */
+  handedOver (): void {
+    this.opened.createMs = 0
+    this.opened.startMs = 0
+  }
+
+  /** Resolves once `close` has removed the container (or given up on it). */
+  get closed (): Promise<void> {
+    return this.closing ?? new Promise<void>(resolve => { this.closedWaiters.push(resolve) })
+  }
+
   async close (): Promise<void> {
     this.closing ??= (async () => {
       clearTimeout(this.deadline)
       this.stream.destroy()
       await removeContainer(this.container, this.log)
+      for (const resolve of this.closedWaiters.splice(0)) resolve()
     })()
     await this.closing
   }

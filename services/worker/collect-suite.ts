@@ -23,8 +23,10 @@ export async function collectSuite (deps: CollectDeps, job: Job<GradingJob & { l
   const log = deps.log.child({ jobId: job.id, language: data.language, collectOnly: true })
   const lease = await deps.pool.acquire(data.language, data.lastHost)
   try {
+    // no runner: a collection starts no student side at all
+    const { runner: _none, ...input } = sandboxInput(deps, data, lease)
     const { observation, timings } = await runInSandbox(lease.host.docker, {
-      ...sandboxInput(deps, data, lease),
+      ...input,
       // the test process collects as the grader's uid: no student code, so no split to make
       isolation: 'split',
       collectOnly: true,

@@ -1,7 +1,9 @@
 import type { Job } from 'bullmq'
 import type { Logger } from 'pino'
 import type { HostPool } from '../hostpool/host-pool.js'
-import { runInSandbox, type RunProgress } from '../sandbox/sandbox-run.js'
+import type { Lease } from '../hostpool/host-pool.js'
+import type { RunProgress } from '../sandbox/sandbox-run.js'
+import { SandboxSession, type SandboxOpenInput } from '../sandbox/sandbox-session.js'
 import { decideVerdict } from '../sandbox/verdict.js'
 import type { GradingJob, SuiteCollection } from '../shared/contracts/job-schema.js'
 import type { Result } from '../shared/contracts/submission-schema.js'
@@ -10,7 +12,10 @@ import type { DeliveryQueue } from '../delivery/delivery-queue.js'
 import type { MetricsStore } from '../shared/observability/metrics-store.js'
 import type { BatchStore } from '../shared/store/batch-store.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
+import type { WarmPool } from '../warmpool/warm-pool.js'
+import type { DockerHost } from '../hostpool/docker-host.js'
 import { countBatchMember } from './batch-completion.js'
+import type { ContainerRemovals } from './container-removals.js'
 import { ProgressReporter, type ProgressPublisher } from './progress-reporter.js'
 import { collectSuite } from './collect-suite.js'
 import { sandboxInput } from './sandbox-input.js'
@@ -42,6 +47,27 @@ export interface GradeDeps {
    * @defaultValue none: no webhook is queued
    */
   deliveries?: DeliveryQueue
+  /**
+   * Warm containers to take a run's container from; a run it cannot serve goes cold.
+   * @defaultValue none: every run is cold
+   */
+  warm?: WarmPool<DockerHost, SandboxSession>
+  /**
+   * Where each run's container removal is tracked: it happens after the
+   * verdict is stored, and the run's host slot is held until it ends.
+   * @defaultValue none: the removal is awaited before the verdict is stored
+   */
+  removals?: ContainerRemovals
+}
+
+/** A warm container from the pool when it has one for this run, else a cold one opened now. */
+async function openContainer (deps: Pick<GradeDeps, 'warm'>, lease: Lease, input: SandboxOpenInput & { submissionId: string }, log: Logger): Promise<{ session: SandboxSession, warm: boolean }> {
+  const warm = await deps.warm?.take(lease, input.limits, input.submissionId)
+  if (warm !== undefined) {
+    warm.handedOver()
+    return { session: warm, warm: true }
+  }
+  return { session: await SandboxSession.open(lease.host.docker, input, log), warm: false }
 }
 
 /**
@@ -80,21 +106,30 @@ export function createGradeProcessor (deps: GradeDeps) {
     const progress = deps.progress === undefined ? undefined : new ProgressReporter(deps.progress, data.submissionId, log)
     progress?.started()
 
-    let lease
+    let lease: Lease | undefined
+    let session: SandboxSession | undefined
     try {
       lease = await deps.pool.acquire(data.language, data.lastHost)
       const hostLog = log.child({ host: lease.host.id })
-      const { observation, timings } = await runInSandbox(lease.host.docker, {
+      const input = {
         ...sandboxInput(deps, data, lease),
         strictComparisons: data.strictComparisons,
         isolation: data.isolation ?? 'split',
         ...(progress !== undefined ? { onProgress: (p: RunProgress) => { progress.update(p) } } : {}),
-      }, hostLog)
+      }
+      const opened = await openContainer(deps, lease, input, hostLog)
+      session = opened.session
+      // Tracked from now on, so whoever waits for the worker's removals also waits for this run's.
+      deps.removals?.add(session.closed)
+      const { observation, timings } = await session.run(input)
       // no update may be published after the result: the run is over
       progress?.stop()
+      if (deps.removals === undefined) await session.close()
       const verdict = decideVerdict(observation)
       const durationMs = timings.createMs + timings.startMs + timings.uploadMs + timings.runMs + timings.collectMs
-      const result: Result = { ...verdict, durationMs, timings: { queueMs, ...timings }, host: lease.host.id, attempts: attempt }
+      const result: Result = {
+        ...verdict, durationMs, timings: { queueMs, ...timings }, host: lease.host.id, container: opened.warm ? 'warm' : 'cold', attempts: attempt,
+      }
       const first = await deps.store.complete(data.submissionId, result)
       hostLog.info({ status: result.status, reason: result.reason, durationMs, queueMs, duplicate: !first }, 'graded')
       // a failure here is retried like any fault of ours: the retry's completion queues it again
@@ -128,7 +163,11 @@ export function createGradeProcessor (deps: GradeDeps) {
       }
     } finally {
       progress?.stop()
-      lease?.release()
+      // The container goes after the verdict is stored; its host slot is held until it has.
+      const held = lease
+      const removal = (session?.close() ?? Promise.resolve()).finally(() => { held?.release() })
+      if (deps.removals === undefined) await removal
+      else void removal
     }
   }
 }

@@ -15,7 +15,13 @@ import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { HostRegistry } from '../shared/store/host-registry.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { BatchStore } from '../shared/store/batch-store.js'
+import { SandboxSession } from '../sandbox/sandbox-session.js'
+import { resolveLimits } from '../shared/config/limits.js'
+import type { DockerHost } from '../hostpool/docker-host.js'
+import { WarmPool } from '../warmpool/warm-pool.js'
+import { loadWarmPoolOptions, type WarmPoolOptions } from '../warmpool/warm-pool-options.js'
 import { countBatchMember } from './batch-completion.js'
+import { ContainerRemovals } from './container-removals.js'
 import { createGradeProcessor, INTERNAL_MESSAGE, queueWebhook } from './grade-submission.js'
 
 /** Heartbeats and host views: often enough that ops see a state change within seconds. */
@@ -24,6 +30,14 @@ const REAP_INTERVAL_MS = 60_000
 
 export interface RunningWorker {
   pool: HostPool
+  warm: WarmPool<DockerHost, SandboxSession>
+  /**
+   * Resolves once every container removal this worker started has ended and
+   * the warm pool holds still (no fill under way, none started until the
+   * returned function is called): the worker's containers are then exactly
+   * its runs in flight and its ready warm containers.
+   */
+  quiesce: () => Promise<() => void>
   close: () => Promise<void>
 }
 
@@ -36,7 +50,7 @@ export interface RunningWorker {
  *   blocking connection from `config.redisUrl`.
  */
 export async function startWorker (config: Config, redis: Redis, log: Logger,
-  hostPoolOptions: HostPoolOptions = loadHostPoolOptions()): Promise<RunningWorker> {
+  hostPoolOptions: HostPoolOptions = loadHostPoolOptions(), warmPoolOptions: WarmPoolOptions = loadWarmPoolOptions()): Promise<RunningWorker> {
   const hosts = new HostRegistry(redis, config.prefix)
   const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
   const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
@@ -56,12 +70,33 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   }
   await reap()
 
+  const seccompProfile = loadSeccompProfile(config.seccomp)
+  const warm = new WarmPool<DockerHost, SandboxSession>(warmPoolOptions, {
+    hosts: () => pool.hosts,
+    runtimeFor: (host, image) => pool.runtimeFor(host, image),
+    limitsFor: language => resolveLimits(language),
+    open: async ({ host, image, runtime, limits }) => {
+      const session = await SandboxSession.open(host.docker, {
+        image: image.ref, runner: image.runner, limits, workerId: config.workerId, prefix: config.prefix,
+        pool: { maxIdleMs: warmPoolOptions.maxIdleMs }, seccompProfile, signal: host.runs.signal, ...(runtime === undefined ? {} : { runtime }),
+      }, log.child({ host: host.id, warm: true }))
+      try {
+        await session.warm(warmPoolOptions.warmTimeoutMs)
+        return session
+      } catch (err) {
+        await session.close()
+        throw err
+      }
+    },
+    log: log.child({ component: 'warm-pool' }),
+  })
+  const removals = new ContainerRemovals()
   const store = new SubmissionStore(redis, config.prefix, config.resultTtlS)
   const registry = new WorkerRegistry(redis, config.prefix)
   const beat = async () => {
     await Promise.all([
       registry.publish({ workerId: config.workerId, languages: pool.languages(), usableHosts: pool.usableHosts() }),
-      hosts.publishViews(config.workerId, pool.views(config.workerId)),
+      hosts.publishViews(config.workerId, pool.views(config.workerId).map(v => warm.enabled ? { ...v, pool: warm.stats(v.id) } : v)),
     ]).catch((err: Error) => log.warn({ err }, 'heartbeat failed'))
   }
   await beat()
@@ -90,11 +125,12 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const timers = [setInterval(() => { void beat() }, HEARTBEAT_MS), setInterval(() => { void reap() }, REAP_INTERVAL_MS)]
   for (const t of timers) t.unref()
 
-  const seccompProfile = loadSeccompProfile(config.seccomp)
   const progress = new SubmissionProgress(redis, config.prefix, config.resultTtlS)
   const batches = new BatchStore(redis, config.prefix, config.resultTtlS)
   const deliveries = DeliveryQueue.open(redis, config)
-  const processor = createGradeProcessor({ pool, metrics, store, workerId: config.workerId, log, seccompProfile, prefix: config.prefix, progress, batches, deliveries })
+  const processor = createGradeProcessor({
+    pool, metrics, store, workerId: config.workerId, log, seccompProfile, prefix: config.prefix, progress, batches, deliveries, warm, removals,
+  })
   worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
@@ -121,16 +157,27 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     }).catch((e: Error) => log.warn({ err: e }, 'could not complete a job the queue gave up'))
   })
   await worker.waitUntilReady()
+  warm.start()
   log.info({ workerId: config.workerId, hosts: pool.hosts.map(h => h.id), languages: pool.languages(), capacity: pool.capacity }, 'worker ready')
 
   let closing: Promise<void> | undefined
   return {
     pool,
+    warm,
+    quiesce: async () => {
+      await removals.settled()
+      await warm.pause()
+      await removals.settled()
+      return () => { warm.resume() }
+    },
     close: () => {
       closing ??= (async () => {
         for (const t of timers) clearInterval(t)
         // Let runs in flight finish: their containers are removed by the runs themselves.
         await worker.close().catch((err: Error) => log.warn({ err }, 'worker close failed'))
+        // The last runs' containers, then the warm ones.
+        await removals.settled()
+        await warm.stop()
         await deliveries.close().catch((err: Error) => log.warn({ err }, 'delivery queue close failed'))
         pool.stop()
         await subscriber.quit().catch(() => {})
@@ -151,7 +198,7 @@ export async function startWorkerProcess (config: Config, log: Logger): Promise<
   redis.on('error', (err: Error) => log.warn({ err }, 'redis connection error'))
   const worker = await startWorker(config, redis, log)
   return {
-    pool: worker.pool,
+    ...worker,
     close: async () => {
       await worker.close()
       await redis.quit()

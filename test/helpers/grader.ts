@@ -8,6 +8,7 @@ import { LABELS } from '../../services/sandbox/container-spec.js'
 import { loadConfig, type Config } from '../../services/shared/config/config.js'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.js'
+import { loadWarmPoolOptions } from '../../services/warmpool/warm-pool-options.js'
 import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
 import { scanKeys } from '../../services/shared/store/redis-keys.js'
 
@@ -49,7 +50,7 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })
   // Without a worker of its own, the test brings workers (e.g. child processes to kill).
-  const worker = opts.worker === false ? null : await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }))
+  const worker = opts.worker === false ? null : await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }), loadWarmPoolOptions({ ...process.env, ...env }))
   const api = await startApi(config, log)
   // Ready as a deployment's probe would see it: a worker has announced a usable host. Its first
   // probe can miss on a loaded machine, and a test that PUTs a challenge then would get 503.
@@ -70,9 +71,19 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   }
   const leftovers = async () => {
     if (worker === null) return []
-    const list = async () => (await Promise.all(worker.pool.hosts.map(h => h.docker.listContainers({
+    // Removals the worker runs after a verdict, and warm containers being made, settle first;
+    // ready warm containers are the pool's, not leftovers of a run.
+    const resume = await worker.quiesce()
+    try {
+      return await containersLeft(new Set(worker.warm.idleContainerIds()))
+    } finally {
+      resume()
+    }
+  }
+  const containersLeft = async (warm: Set<string>) => {
+    const list = async () => (await Promise.all(worker!.pool.hosts.map(h => h.docker.listContainers({
       all: true, filters: JSON.stringify({ label: [`${LABELS.worker}=${config.workerId}`] }),
-    })))).flat()
+    })))).flat().filter(c => !warm.has(c.Id))
     // A container the daemon is still removing ("Removal In Progress") has been removed as far as
     // the grader goes; a loaded daemon may list it a moment longer. Give that a few seconds, then
     // report whatever is still there, removing or not.

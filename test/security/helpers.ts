@@ -89,10 +89,12 @@ export async function untilDone (grader: TestGrader, id: string): Promise<Submis
 /** Waits until the grading container of a submission is running and returns its id. */
 export async function untilContainerRunning (grader: TestGrader, submissionId: string): Promise<string> {
   return await until(`the container of submission ${submissionId}`, async () => {
-    const [found] = await engineOf(grader).listContainers({
-      filters: JSON.stringify({ label: [`${LABELS.submission}=${submissionId}`], status: ['running'] }),
+    // A cold container carries the submission's label; a warm one, made before the submission
+    // existed, is named after it when taken.
+    const running = await engineOf(grader).listContainers({
+      filters: JSON.stringify({ label: [`${LABELS.worker}=${grader.config.workerId}`], status: ['running'] }),
     })
-    return found?.Id
+    return running.find(c => c.Labels[LABELS.submission] === submissionId || c.Names.includes(`/grader-${submissionId}`))?.Id
   })
 }
 

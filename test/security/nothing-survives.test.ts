@@ -33,13 +33,21 @@ afterEach(async () => {
  * engine meanwhile (another grader's live runs, a conformance recording, an
  * image self-test) come and go on their own and are left out.
  */
-async function engineState (docker: Docker, workerId: string) {
-  const containers = await docker.listContainers({ all: true })
-  const ours = containers.filter(c => c.Labels[LABELS.worker] === workerId)
-  return {
-    containers: ours.map(c => c.Id).sort(),
-    volumes: ((await docker.listVolumes()).Volumes ?? []).length,
-    networks: (await docker.listNetworks()).length,
+async function engineState (docker: Docker, g: TestGrader) {
+  // Removals after a verdict settle first; the warm pool's ready containers are the grader's own,
+  // replaced as they are used, not anything a run left.
+  const resume = await g.worker.quiesce()
+  try {
+    const warm = new Set(g.worker.warm.idleContainerIds())
+    const containers = await docker.listContainers({ all: true })
+    const ours = containers.filter(c => c.Labels[LABELS.worker] === g.config.workerId && !warm.has(c.Id))
+    return {
+      containers: ours.map(c => c.Id).sort(),
+      volumes: ((await docker.listVolumes()).Volumes ?? []).length,
+      networks: (await docker.listNetworks()).length,
+    }
+  } finally {
+    resume()
   }
 }
 
@@ -102,13 +110,15 @@ describe('processes started by student code', () => {
 
   it.each(ATTACKS)('%s does not outlive the grading, and the engine is left as it was', async (_attack, program) => {
     const docker = engineOf(grader)
-    const before = await engineState(docker, grader.config.workerId)
+    const before = await engineState(docker, grader)
 
     const sub = await grader.grade(python(program, ADD_TESTS, { limits: { timeoutMs: 3000 } }))
     expect(sub.state, summary(sub)).toBe('done')
 
+    // the run's container is removed just after its verdict is stored: that is when a run ends
+    const after = await engineState(docker, grader)
     expect(await strayStudentProcesses(docker)).toEqual([])
-    expect(await engineState(docker, grader.config.workerId)).toEqual(before)
+    expect(after).toEqual(before)
   })
 })
 

@@ -3,13 +3,17 @@
 It owns the run and writes the only output the worker reads:
   1. start the test process at once (test_process.py, same uid), so pytest
      is imported while the job is still on its way;
-  2. read one JSON line from stdin: the job, validated against the protocol
+  2. listen on a unix socket and print {"event": "ready"}: the container can
+     take a job. The worker starts student_process.py as `student` (uid 10002)
+     with `docker exec` right after the container starts, without waiting for
+     the job (a warm container has it started long before a job exists); it
+     connects and waits, running nothing of the student's;
+  3. read one JSON line from stdin: the job, validated against the protocol
      (intake.py writes the student's files to /workspace, read-only to the
      student, and the suite to /suite, which the student cannot read);
-  3. listen on a unix socket and print {"event": "ready"}; the worker then
-     starts student_process.py as `student` (uid 10002) with `docker exec`;
   4. accept exactly one connection, the student side's, close the socket,
-     and hand the connection to the test process with the run's settings;
+     print {"event": "started"} and hand the connection to the test process
+     with the run's settings: from here on student code may run;
   5. fold the test process's events into results (judge.py), stream each
      finished test to the worker, watch the kernel limits, and print one
      {"event": "report"} line.
@@ -32,7 +36,7 @@ import judge  # noqa: E402
 import schema  # noqa: E402
 
 SOCKET_PATH = '/run/grader/student.sock'
-# How long the student side may take to connect once we said ready.
+# How long the student side may take to connect once the job is in.
 CONNECT_TIMEOUT_S = 15
 # How often limits are checked while the run goes on.
 LIMIT_POLL_S = 0.2
@@ -136,7 +140,8 @@ class Stream:
         return lines
 
 
-def accept_student_side():
+def listen_for_student_side():
+    """Binds the socket the student side connects to, and says the container is ready for a job."""
     try:
         os.unlink(SOCKET_PATH)
     except FileNotFoundError:
@@ -144,9 +149,14 @@ def accept_student_side():
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     listener.bind(SOCKET_PATH)
     os.chmod(SOCKET_PATH, 0o666)
+    # A backlog of one: the student side's connection waits here until the job is in.
     listener.listen(1)
-    listener.settimeout(CONNECT_TIMEOUT_S)
     emit({'event': 'ready', 'protocol': schema.VERSION})
+    return listener
+
+
+def accept_student_side(listener):
+    listener.settimeout(CONNECT_TIMEOUT_S)
     try:
         conn, _ = listener.accept()
     except socket.timeout:
@@ -154,6 +164,7 @@ def accept_student_side():
     # One connection and no more: from here on student code may run.
     listener.close()
     os.unlink(SOCKET_PATH)
+    emit({'event': 'started'})
     return conn
 
 
@@ -226,6 +237,7 @@ def collect_only(tests_proc, control, events_r, settings):
 
 def main():
     tests_proc, control, events_r = start_test_process()
+    listener = listen_for_student_side()
     try:
         job = intake.read_job(sys.stdin.buffer)
     except intake.BadJob as err:
@@ -239,7 +251,7 @@ def main():
     isolation = job['isolation']
     if job.get('collectOnly'):
         collect_only(tests_proc, control, events_r, settings)
-    conn = accept_student_side()
+    conn = accept_student_side(listener)
     config = {
         'mode': isolation, 'files': sorted(job['files']), 'hasConftest': settings['hasConftest'],
         'testTimeoutMs': job['testTimeoutMs'], 'outputBytes': job['outputBytes'], 'memoryMb': job['memoryMb'],

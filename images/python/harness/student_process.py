@@ -5,9 +5,10 @@ that the student's code has a process of its own to run in, and it is
 written to serve the tests well, not to defend anything: whatever it says is
 validated by the test process (proxy_client.py and channel.py).
 
-Started by the worker with `docker exec` once the agent is ready, it
-connects to the agent's socket (the only connection the agent accepts) and
-is told its mode:
+Started by the worker with `docker exec` as soon as the container runs
+(in a warm container, long before there is a job), it connects to the
+agent's socket (the only connection the agent accepts), waits there while
+the job arrives, and is then told its mode:
   - split (the default): it becomes the *launcher*. The test process sends it
     `spawn`, and it forks a fresh *student process* (the proxy server below),
     passing back the process's channel and its stdout/stderr pipes;
@@ -34,6 +35,8 @@ import channel  # noqa: E402
 from channel import Codec, FrameReader, ProtocolError, capped, check_message, frame  # noqa: E402
 
 SOCKET_PATH = '/run/grader/student.sock'
+# How long to wait for the agent to bind its socket (it starts with the container, as this does).
+CONNECT_WAIT_S = 15
 # Overridable only so the harness's unit tests can run it outside a container.
 WORKSPACE = os.environ.get('GRADER_WORKSPACE', '/workspace')
 SUITE = os.environ.get('GRADER_SUITE', '/suite')
@@ -649,6 +652,25 @@ def kill_all(child=None):
             return
 
 
+def connect_to_agent():
+    """Connects to the agent's socket, waiting while the agent starts up and binds it.
+
+    The worker starts this process right after the container starts, so the
+    socket may not exist for a few tens of milliseconds.
+    """
+    deadline = time.monotonic() + CONNECT_WAIT_S
+    while True:
+        control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            control.connect(SOCKET_PATH)
+            return control
+        except (FileNotFoundError, ConnectionRefusedError):
+            control.close()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def main():
     # The OOM killer's choices: a student process first (1000, set after the fork), then this
     # launcher, never the test process or the agent (0, which this uid cannot lower).
@@ -657,8 +679,7 @@ def main():
         # The harness's unit tests: a launcher on a socket they made.
         launcher(socket.socket(fileno=int(sys.argv[2])))
         return
-    control = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    control.connect(SOCKET_PATH)
+    control = connect_to_agent()
     config = json.loads(control.recv(CONTROL_MAX))
     if config.get('mode') == 'in-process':
         import test_process

@@ -127,6 +127,12 @@ export const ResultSchema = Type.Object({
   timings: Type.Optional(TimingsSchema),
   /** Docker host that ran the grading (for ops; not a student concern). */
   host: Type.Optional(Type.String()),
+  /**
+   * Whether the run got a warm container (created and started before the
+   * submission came, so `createMs` and `startMs` are 0) or a cold one (for ops;
+   * the student view leaves it out with `host`).
+   */
+  container: Type.Optional(Type.Union([Type.Literal('warm'), Type.Literal('cold')])),
   attempts: Type.Optional(Type.Number()),
   /** How the student's code was run: `split` (its own process) or `in-process` (opt-in, see options.isolation). */
   isolation: Type.Optional(Type.Union([Type.Literal('split'), Type.Literal('in-process')])),

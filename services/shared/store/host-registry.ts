@@ -30,6 +30,19 @@ export interface HostView {
   /** Probe failures in the current window. */
   errors: number
   lastError: string | null
+  /** The warm pool on the host (see WarmPoolStats); absent with the pool off. */
+  pool?: HostPoolView
+}
+
+/** The warm pool on one host as its worker publishes it: containers now, and counts since the worker started. */
+export interface HostPoolView {
+  target: number
+  ready: number
+  inUse: number
+  created: number
+  discarded: number
+  hits: number
+  misses: number
 }
 
 /** What ops asked of a host; kept in Redis so every worker (and a restarted one) applies it. */

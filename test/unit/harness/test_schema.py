@@ -6,7 +6,7 @@ import harness_support  # noqa: F401 - puts the harness on sys.path
 import schema
 from schema import Invalid, check
 
-JOB = {'protocol': 3, 'files': {'solution.py': 'x = 1\n'}, 'tests': {'test_solution.py': 'def test(): pass\n'},
+JOB = {'protocol': 4, 'files': {'solution.py': 'x = 1\n'}, 'tests': {'test_solution.py': 'def test(): pass\n'},
        'outputBytes': 65536, 'testTimeoutMs': 2000, 'memoryMb': 256, 'strict': False, 'isolation': 'split'}
 
 RUNNER_EVENTS = {
@@ -23,8 +23,8 @@ RUNNER_EVENTS = {
 
 
 class SchemaTest(unittest.TestCase):
-    def test_the_protocol_version_is_3(self):
-        self.assertEqual(schema.VERSION, 3)
+    def test_the_protocol_version_is_4(self):
+        self.assertEqual(schema.VERSION, 4)
 
     def test_a_valid_job_is_accepted(self):
         self.assertIs(check('job', JOB), JOB)

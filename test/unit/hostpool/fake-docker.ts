@@ -3,7 +3,7 @@
 // them in milliseconds, with no daemon and no real waiting.
 import { Readable } from 'node:stream'
 import { pino } from 'pino'
-import type { DaemonImage, HostDaemon, ProbeContainerSpec } from '../../../services/hostpool/host-daemon.js'
+import type { DaemonImage, DaemonInfo, HostDaemon, ProbeContainerSpec } from '../../../services/hostpool/host-daemon.js'
 import { HostPool, type HostPoolHooks } from '../../../services/hostpool/host-pool.js'
 import { loadHostPoolOptions, type HostPoolOptions } from '../../../services/hostpool/host-pool-options.js'
 
@@ -50,7 +50,8 @@ export class FakeDaemon implements HostDaemon {
     this.clock.advance(this.pingMs)
   }
 
-  async runtimes (): Promise<string[]> { this.answer('info'); return [...this.runtimeNames] }
+  memoryBytes: number | null = 8 * 1024 ** 3
+  async info (): Promise<DaemonInfo> { this.answer('info'); return { runtimes: [...this.runtimeNames], memoryBytes: this.memoryBytes } }
   async listImages (): Promise<DaemonImage[]> { this.answer('listImages'); return this.images.map(i => ({ ...i })) }
   async createAndRemove (spec: ProbeContainerSpec): Promise<void> { this.answer('createAndRemove'); this.created.push(spec) }
 

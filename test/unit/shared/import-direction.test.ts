@@ -1,4 +1,4 @@
-// Imports point one way: api → delivery, shared; worker → sandbox, hostpool, delivery → shared.
+// Imports point one way: api → delivery, shared; worker → warmpool → sandbox, hostpool → shared; delivery → shared.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve, dirname } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -10,7 +10,8 @@ const ALLOWED: Record<string, string[]> = {
   shared: [],
   sandbox: ['shared'],
   hostpool: ['shared'],
-  worker: ['sandbox', 'hostpool', 'delivery', 'shared'],
+  warmpool: ['sandbox', 'hostpool', 'shared'],
+  worker: ['sandbox', 'hostpool', 'warmpool', 'delivery', 'shared'],
   api: ['delivery', 'shared'],
   cli: ['shared'],
   delivery: ['shared'],
