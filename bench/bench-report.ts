@@ -35,6 +35,10 @@ export function markdownReport (r: BenchRecord): string {
   const steps = grader.load.steps.map(s => `| ${s.ratePerS.toFixed(1)} | ${s.sent} | ${fixed(s.achievedPerS, 1, '')} | ${ms(s.latency.p50)} | ${ms(s.latency.p99)} | ${s.errors} | ${s.peakInFlight} | ${s.shortfalls.length === 0 ? 'sustained' : s.shortfalls.join(', ')} |`).join('\n')
   return [
     table,
+    ...(() => {
+      const pool = poolCounts(warm?.hosts)
+      return pool === undefined ? [] : ['', `Warm pool during the warm sequential run (GET /v1/hosts): ${pool.hits} hits, ${pool.misses} misses.`]
+    })(),
     '',
     'Targets (ratios of this run):',
     targets,
@@ -50,6 +54,14 @@ export function markdownReport (r: BenchRecord): string {
     steps,
     ...isolationLines(r.isolation as IsolationFigures | undefined),
   ].join('\n') + '\n'
+}
+
+/** Pool hits and misses summed over the hosts of a `GET /v1/hosts` answer, when the grader reports a pool. */
+export function poolCounts (hosts: unknown): { hits: number, misses: number } | undefined {
+  const list = (hosts as { hosts?: Array<{ pool?: { hits?: unknown, misses?: unknown } }> } | null | undefined)?.hosts
+  const pools = (Array.isArray(list) ? list : []).map(h => h.pool).filter(p => typeof p?.hits === 'number' && typeof p.misses === 'number')
+  if (pools.length === 0) return undefined
+  return { hits: pools.reduce((a, p) => a + (p!.hits as number), 0), misses: pools.reduce((a, p) => a + (p!.misses as number), 0) }
 }
 
 /** The optional last section (--isolation): split against in-process. */

@@ -24,7 +24,7 @@ import { ADD_CORRECT, ADD_TESTS } from '../test/fixtures/python/add.js'
 import { seededRandom } from './arrivals.js'
 import { baselineRun } from './baseline.js'
 import { BenchRecordSchema, type BenchRecord, type CpuRecord, type LoadStepRecord, type SeriesRecord } from './bench-record.js'
-import { cdfChart, markdownReport, rateChart } from './bench-report.js'
+import { cdfChart, markdownReport, poolCounts, rateChart } from './bench-report.js'
 import { parseBenchOptions, type BenchOptions } from './bench-options.js'
 import { closedLoop } from './closed-loop.js'
 import { gradeHeld, gradeStreamed, hostsView, STAGES, type GraderTarget } from './grader-http.js'
@@ -93,6 +93,8 @@ async function graderSeries (name: string, target: GraderTarget, env: Record<str
   const sequential = summarize(samples)
   progress(`${name}: ${o.BENCH_RUNS} sequential: ${fmt(sequential)}`)
   const hosts = await hostsView(target)
+  const pool = poolCounts(hosts)
+  if (pool !== undefined) progress(`${name}: pool ${pool.hits} hits, ${pool.misses} misses so far`)
   await sleep(STEP_PAUSE_MS)
   const { cpu } = await cpuBatch(o.BENCH_BATCH, inFlight, async () => {
     const g = await gradeHeld(target, SUBMISSION)

@@ -141,7 +141,9 @@ export function lineChart (spec: ChartSpec): string {
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="5 3"' : ''}/>`)
     if (s.markers === true) for (const p of pts) out.push(`<circle cx="${r1(px(p.x))}" cy="${r1(py(p.y))}" r="3.5" fill="${s.color}"/>`)
   }
-  // Legend, top left inside the plot
+  // Legend, top left inside the plot, on a light backing so a curve under it stays readable
+  const legendW = 40 + 7 * Math.max(0, ...spec.series.map(s => s.name.length))
+  if (spec.series.length > 0) out.push(`<rect x="${MARGIN.left + 4}" y="${MARGIN.top + 5}" width="${legendW}" height="${spec.series.length * 18 + 4}" fill="#ffffff" fill-opacity="0.85"/>`)
   spec.series.forEach((s, i) => {
     const y = MARGIN.top + 16 + i * 18
     out.push(`<line x1="${MARGIN.left + 10}" y1="${y}" x2="${MARGIN.left + 34}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="5 3"' : ''}/>`)
