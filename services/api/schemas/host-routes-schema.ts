@@ -40,6 +40,21 @@ export const HostViewSchema = Type.Object({
   lastRecycleAt: NullableString,
   errors: Type.Optional(Type.Integer()),
   lastError: Type.Optional(NullableString),
+  /**
+   * The warm pool on the host (absent with `GRADER_POOL_SIZE=0`): containers
+   * ready, in use and aimed for now, and counts since the worker started.
+   */
+  pool: Type.Optional(Type.Object({
+    target: Type.Integer(),
+    ready: Type.Integer(),
+    inUse: Type.Integer(),
+    created: Type.Integer(),
+    discarded: Type.Integer(),
+    /** Submissions that got a warm container. */
+    hits: Type.Integer(),
+    /** Submissions that ran cold (no warm container, or limits, image or runtime it could not serve). */
+    misses: Type.Integer(),
+  }, { additionalProperties: true })),
   /** What ops asked (may not be applied yet: compare with `draining` and `concurrency`). */
   control: HostControlSchema,
 }, { additionalProperties: true })

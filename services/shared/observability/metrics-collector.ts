@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq'
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Histogram } from 'prom-client'
-import { HostState, type HostRegistry, type HostView } from '../store/host-registry.js'
+import { HostState, type HostPoolView, type HostRegistry, type HostView } from '../store/host-registry.js'
 import type { CounterFamily, HistogramFamily, HistogramSeries, MetricsSnapshot, MetricsStore } from './metrics-store.js'
 
 /**
@@ -61,6 +61,8 @@ interface HostSeries {
   inFlight: number
   p50: number | null
   p95: number | null
+  /** The warm pool on the host, summed over its workers; absent when none runs one. */
+  pool?: HostPoolView
 }
 
 const EMPTY_READING: Reading = {
@@ -91,9 +93,13 @@ export function hostSeries (views: readonly HostView[]): HostSeries[] {
   for (const v of views) {
     const seen = byHost.get(v.id)
     if (seen === undefined) {
-      byHost.set(v.id, { host: v.id, state: v.state, draining: v.draining, concurrency: v.concurrency, inFlight: v.inFlight, p50: v.latencyMs.p50, p95: v.latencyMs.p95 })
+      byHost.set(v.id, {
+        host: v.id, state: v.state, draining: v.draining, concurrency: v.concurrency, inFlight: v.inFlight, p50: v.latencyMs.p50, p95: v.latencyMs.p95,
+        ...(v.pool !== undefined ? { pool: { ...v.pool } } : {}),
+      })
       continue
     }
+    if (v.pool !== undefined) seen.pool = seen.pool === undefined ? { ...v.pool } : sumPools(seen.pool, v.pool)
     seen.state = severity(v.state) < severity(seen.state) ? v.state : seen.state
     seen.draining ||= v.draining
     seen.concurrency += v.concurrency
@@ -103,6 +109,18 @@ export function hostSeries (views: readonly HostView[]): HostSeries[] {
   }
   return [...byHost.values()]
 }
+
+function sumPools (a: HostPoolView, b: HostPoolView): HostPoolView {
+  return {
+    target: a.target + b.target, ready: a.ready + b.ready, inUse: a.inUse + b.inUse, created: a.created + b.created,
+    discarded: a.discarded + b.discarded, hits: a.hits + b.hits, misses: a.misses + b.misses,
+  }
+}
+
+/** The pool's containers per state, as `grader_pool_containers` labels them. */
+const POOL_STATES = { ready: 'ready', in_use: 'inUse', target: 'target' } as const
+/** The pool's counts since its worker started, as `grader_pool_events` labels them. */
+const POOL_EVENTS = { created: 'created', discarded: 'discarded', hit: 'hits', miss: 'misses' } as const
 
 /**
  * A histogram whose buckets were counted elsewhere (in Redis, by the
@@ -235,6 +253,33 @@ export class MetricsCollector {
       collect () {
         this.reset()
         for (const h of read().hosts) this.set({ host: h.host }, h.draining ? 1 : 0)
+      },
+    })
+
+    new Gauge({
+      name: 'grader_pool_containers',
+      help: 'Warm containers on each Docker host: ready for a submission, in use by one, and the number the pool aims to keep ready (target)',
+      labelNames: ['host', 'state'],
+      registers,
+      collect () {
+        this.reset()
+        for (const h of read().hosts) {
+          if (h.pool === undefined) continue
+          for (const [state, field] of Object.entries(POOL_STATES)) this.set({ host: h.host, state }, h.pool[field])
+        }
+      },
+    })
+    new Gauge({
+      name: 'grader_pool_events',
+      help: 'Warm pool events on each Docker host since its workers started (created, discarded, hit: a submission got a warm container, miss: it ran cold); resets when a worker restarts',
+      labelNames: ['host', 'event'],
+      registers,
+      collect () {
+        this.reset()
+        for (const h of read().hosts) {
+          if (h.pool === undefined) continue
+          for (const [event, field] of Object.entries(POOL_EVENTS)) this.set({ host: h.host, event }, h.pool[field])
+        }
       },
     })
 
