@@ -8,6 +8,7 @@ import { pino } from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LEFTOVER_AGE_MS, reapLeftovers } from '../../services/sandbox/reaper.js'
 import { loadConfig } from '../../services/shared/config/config.js'
+import { loadWarmPoolOptions } from '../../services/warmpool/warm-pool-options.js'
 import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
 import { ADD_TESTS } from '../fixtures/python/add.js'
 import { python, startTestGrader, type TestGrader } from '../helpers/grader.js'
@@ -60,8 +61,9 @@ describe('a worker that dies mid-run', () => {
 
     const { id } = await grader.client.submit(python('import time\n\ndef add(a, b):\n    time.sleep(2)\n    return a + b\n', ADD_TESTS))
     const running = await until('its run is under way on the child worker', async () => {
-      const found = await docker.listContainers({ filters: JSON.stringify({ label: [`grader.submission=${id}`, `grader.worker=${CRASHY}`] }) })
-      return found[0]
+      // a cold container carries the submission's label; a warm one is named after it when taken
+      const found = await docker.listContainers({ filters: JSON.stringify({ label: [`grader.worker=${CRASHY}`] }) })
+      return found.find(c => c.Labels['grader.submission'] === id || c.Names.includes(`/grader-${id}`))
     }, 30_000)
     child.kill('SIGKILL')
 
@@ -74,8 +76,9 @@ describe('a worker that dies mid-run', () => {
     expect(completions).toBe(1)
     await listener.quit()
 
-    // The dead worker's container is a leftover: the reaper removes it (run as if its age limit had passed).
-    await reapLeftovers(docker, pino({ level: 'silent' }), Date.now() + LEFTOVER_AGE_MS + 1000)
+    // The dead worker's containers are leftovers: the reaper removes them, its run's and its warm
+    // ones (run as if their deadlines had passed: a warm container's covers its idle time too).
+    await reapLeftovers(docker, pino({ level: 'silent' }), Date.now() + LEFTOVER_AGE_MS + loadWarmPoolOptions().maxIdleMs + 1000)
     const left = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`grader.worker=${CRASHY}`] }) })
     expect(left.map(c => c.Id)).not.toContain(running.Id)
     expect(left).toEqual([])
