@@ -22,12 +22,18 @@ const CpuSchema = Type.Object({
   wallS: Type.Number(),
   /** busyS / gradings. */
   perGradingS: Type.Number(),
+  /** Gradings of the batch that failed (counted in `gradings`: their cost was spent too). */
+  errors: Type.Integer(),
+  errorSamples: Type.Array(Type.String()),
 })
 
 const SeriesSchema = Type.Object({
   /** How the grader was started (its GRADER_* environment, the key left out), or `target` with --url. */
   env: Type.Record(Type.String(), Type.String()),
   sequential: SummarySchema,
+  /** Sequential gradings that did not pass (a correct submission: each is a fault), left out of the latency. */
+  errors: Type.Integer(),
+  errorSamples: Type.Array(Type.String()),
   /** Every sequential end-to-end time, in ms (for the CDF). */
   samplesMs: Type.Array(Type.Number()),
   /** result.timings per stage over the sequential run. */

@@ -35,6 +35,7 @@ export function markdownReport (r: BenchRecord): string {
   const steps = grader.load.steps.map(s => `| ${s.ratePerS.toFixed(1)} | ${s.sent} | ${fixed(s.achievedPerS, 1, '')} | ${ms(s.latency.p50)} | ${ms(s.latency.p99)} | ${s.errors} | ${s.peakInFlight} | ${s.shortfalls.length === 0 ? 'sustained' : s.shortfalls.join(', ')} |`).join('\n')
   return [
     table,
+    ...faultLines(r),
     ...(() => {
       const pool = poolCounts(warm?.hosts)
       return pool === undefined ? [] : ['', `Warm pool during the warm sequential run (GET /v1/hosts): ${pool.hits} hits, ${pool.misses} misses.`]
@@ -54,6 +55,17 @@ export function markdownReport (r: BenchRecord): string {
     steps,
     ...isolationLines(r.isolation as IsolationFigures | undefined),
   ].join('\n') + '\n'
+}
+
+/** A line per grader series whose correct submission did not always pass: each is a fault, never a verdict. */
+function faultLines (r: BenchRecord): string[] {
+  const out: string[] = []
+  for (const [name, s] of [['cold', r.grader.cold], ['warm', r.grader.warm]] as const) {
+    if (s === undefined) continue
+    const failed = s.errors + (s.cpu?.errors ?? 0)
+    if (failed > 0) out.push(`- ${name}: ${failed} of ${s.sequential.n + s.errors + (s.cpu?.gradings ?? 0)} gradings of a correct submission did not pass, e.g. ${[...s.errorSamples, ...(s.cpu?.errorSamples ?? [])][0] ?? ''}`)
+  }
+  return out.length === 0 ? [] : ['', 'Faults:', ...out]
 }
 
 /** Pool hits and misses summed over the hosts of a `GET /v1/hosts` answer, when the grader reports a pool. */

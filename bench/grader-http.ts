@@ -31,6 +31,8 @@ export interface Graded {
   ms: number
   /** `pass` for the bench's submission; anything else is counted as an error. */
   status: string
+  /** The result's message, when it has one (what went wrong, for an error). */
+  message?: string
   timings: Partial<Record<Stage, number>>
 }
 
@@ -52,7 +54,8 @@ function finished (json: unknown, what: string): Finished {
 function graded (sub: Finished, ms: number): Graded {
   const timings: Partial<Record<Stage, number>> = {}
   for (const s of STAGES) if (typeof sub.result.timings?.[s] === 'number') timings[s] = sub.result.timings[s]
-  return { ms, status: sub.result.status === 'pass' ? 'pass' : `${sub.result.status}/${sub.result.reason ?? ''}`, timings }
+  const status = sub.result.status === 'pass' ? 'pass' : `${sub.result.status}/${sub.result.reason ?? ''}`
+  return { ms, status, ...(sub.result.message !== undefined ? { message: sub.result.message.slice(0, 300) } : {}), timings }
 }
 
 /** `POST /v1/submissions?wait=true`: the whole grading in one request, timed from sending it. */

@@ -46,7 +46,7 @@ export async function loadStep (opts: LoadStepOptions, send: (dueAt: number) => 
     inFlight++
     pending.push(send(dueAt).then(g => {
       if (g.status === 'pass') ms.push(g.ms)
-      else { errors++; if (errorSamples.length < 3) errorSamples.push(`verdict ${g.status}`) }
+      else { errors++; if (errorSamples.length < 3) errorSamples.push(`verdict ${g.status}${g.message !== undefined ? `: ${g.message}` : ''}`) }
     }, (err: unknown) => {
       errors++
       if (errorSamples.length < 3) errorSamples.push(err instanceof Error ? err.message : String(err))

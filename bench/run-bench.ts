@@ -75,36 +75,47 @@ async function cpuBatch (gradings: number, inFlight: number, gradeOnce: () => Pr
     await sleep(CPU_TAIL_MS)
     return b
   })
-  return { batch, cpu: { gradings, inFlight, busyS: cost.busyS, wallS: cost.wallS, perGradingS: cost.busyS / gradings } }
+  if (batch.errors > 0) progress(`  ${batch.errors} of ${gradings} failed, e.g. ${batch.errorSamples[0]}`)
+  return { batch, cpu: { gradings, inFlight, busyS: cost.busyS, wallS: cost.wallS, perGradingS: cost.busyS / gradings, errors: batch.errors, errorSamples: batch.errorSamples } }
 }
 
 /** Sequential latency and stages, then the CPU batch, of one grader. */
 async function graderSeries (name: string, target: GraderTarget, env: Record<string, string>, o: BenchOptions, inFlight: number): Promise<SeriesRecord> {
-  await gradeHeld(target, SUBMISSION); await gradeHeld(target, SUBMISSION) // warm-up: image cache, first connections
+  // Warm-up (image cache, first connections); a fault here shows again in the series.
+  for (let i = 0; i < 2; i++) await gradeHeld(target, SUBMISSION).catch(() => {})
   const samples: number[] = []
   const stages: Record<string, number[]> = {}
+  const errorSamples: string[] = []
+  let errors = 0
   for (let i = 0; i < o.BENCH_RUNS; i++) {
     await sleep(o.BENCH_GAP_MS)
-    const g = await gradeHeld(target, SUBMISSION)
-    if (g.status !== 'pass') throw new Error(`${name} grader said ${g.status}`)
+    // A fault is counted and reported, not the end of the run: the rest of the numbers still stand.
+    const g = await gradeHeld(target, SUBMISSION).catch((err: unknown) => ({ status: err instanceof Error ? err.message : String(err), message: undefined, ms: NaN, timings: {} }))
+    if (g.status !== 'pass') {
+      errors++
+      if (errorSamples.length < 3) errorSamples.push(`${g.status}${g.message !== undefined ? `: ${g.message}` : ''}`)
+      continue
+    }
     samples.push(g.ms)
     for (const [k, v] of Object.entries(g.timings)) (stages[k] ??= []).push(v)
   }
   const sequential = summarize(samples)
-  progress(`${name}: ${o.BENCH_RUNS} sequential: ${fmt(sequential)}`)
+  progress(`${name}: ${o.BENCH_RUNS} sequential: ${fmt(sequential)}${errors > 0 ? `; ${errors} failed, e.g. ${errorSamples[0]}` : ''}`)
   const hosts = await hostsView(target)
   const pool = poolCounts(hosts)
   if (pool !== undefined) progress(`${name}: pool ${pool.hits} hits, ${pool.misses} misses so far`)
   await sleep(STEP_PAUSE_MS)
   const { cpu } = await cpuBatch(o.BENCH_BATCH, inFlight, async () => {
     const g = await gradeHeld(target, SUBMISSION)
-    if (g.status !== 'pass') throw new Error(`${name} grader said ${g.status}`)
+    if (g.status !== 'pass') throw new Error(`${name} grader said ${g.status}${g.message !== undefined ? `: ${g.message}` : ''}`)
     return g.ms
   })
   progress(`${name}: host CPU ${Math.round(cpu.perGradingS * 1000)} ms per grading (${cpu.gradings} gradings, ${inFlight} in flight)`)
   return {
     env,
     sequential,
+    errors,
+    errorSamples,
     samplesMs: round1(samples),
     stages: Object.fromEntries(STAGES.filter(s => stages[s] !== undefined).map(s => [s, summarize(stages[s]!)])),
     cpu,

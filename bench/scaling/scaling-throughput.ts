@@ -1,0 +1,125 @@
+/**
+ * One configuration of the scaling benchmark: a grader (API and worker in this process,
+ * test/helpers/grader.ts) on N hosts whose shares add up to the same total, driven in a
+ * closed loop with more submissions in flight than it has slots, so it runs saturated.
+ */
+import { availableParallelism } from 'node:os'
+import { performance } from 'node:perf_hooks'
+import { startTestGrader } from '../../test/helpers/grader.js'
+import { usageBetween, type ShareUsage } from './cpu-share.js'
+import { readMachineTicks } from './machine-load.js'
+import type { ScalingHost } from './scaling-engines.js'
+import { TRIVIAL_SUBMISSION } from './trivial-submission.js'
+
+/** How one configuration is run. */
+export interface ThroughputPlan {
+  /** The hosts it grades on (their shares already set). */
+  hosts: ScalingHost[]
+  /** GRADER_HOST_CONCURRENCY: gradings at once per host. */
+  hostConcurrency: number
+  /** GRADER_POOL_SIZE: warm containers per host (0: every run cold). */
+  poolSize: number
+  /** Submissions kept in flight by the load (closed loop). */
+  inFlight: number
+  /** Gradings before the measured ones (not counted): the first containers, the JIT, the pool. */
+  warmup: number
+  /** Gradings measured. */
+  gradings: number
+}
+
+/** What one configuration measured. */
+export interface ThroughputResult {
+  hosts: number
+  /** Cores of each host's share. */
+  coresPerHost: number
+  hostConcurrency: number
+  inFlight: number
+  gradings: number
+  /** Graded submissions per second over the measured gradings. */
+  throughputPerS: number
+  elapsedMs: number
+  /** Gradings whose status was not `pass` (the suite passes: anything else is a fault). */
+  notPassed: number
+  /** Measured gradings per host id, to show the scheduler spread the load. */
+  perHost: Record<string, number>
+  /** CPU the containers used, summed over the shares, in cores on average (at most the total share). */
+  containerCores: number
+  /** Share of CFS periods in which a share's quota ran out, over all shares (1: always capped). */
+  throttledFraction: number
+  /** This process (API, worker and load generator together): CPU ms per grading. */
+  processCpuMsPerGrading: number
+  /** The whole machine's busy cores on average (other work on the machine included). */
+  machineBusyCores: number
+}
+
+/** Runs one configuration and closes its grader; the hosts stay up for the next. */
+export async function measureThroughput (plan: ThroughputPlan, onProgress: (line: string) => void = () => {}): Promise<ThroughputResult> {
+  const grader = await startTestGrader({
+    DOCKER_HOSTS: plan.hosts.map(h => h.engine.endpoint).join(','),
+    GRADER_HOST_CONCURRENCY: String(plan.hostConcurrency),
+    GRADER_POOL_SIZE: String(plan.poolSize),
+    // Nothing may fail from waiting: a saturated grader keeps submissions queued for a while.
+    GRADER_WAIT_MAX_MS: '300000',
+  })
+  try {
+    // /readyz answers with one usable host; every host must be usable before the clock runs.
+    const deadline = Date.now() + 60_000
+    while (grader.worker.pool.usableHosts() < plan.hosts.length) {
+      if (Date.now() > deadline) throw new Error(`only ${grader.worker.pool.usableHosts()} of ${plan.hosts.length} hosts became usable within 60 s`)
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
+    const gradeOnce = async () => {
+      const res = await grader.grade(TRIVIAL_SUBMISSION)
+      return { status: res.result?.status ?? 'none', host: (res.result as { host?: string } | undefined)?.host ?? 'unknown' }
+    }
+    await closedLoop(plan.warmup, plan.inFlight, gradeOnce)
+    onProgress(`  warmed up (${plan.warmup} gradings); measuring ${plan.gradings}`)
+
+    const sharesBefore = plan.hosts.map(h => h.share.usage())
+    const ticksBefore = readMachineTicks()
+    const cpuBefore = process.cpuUsage()
+    const t0 = performance.now()
+    const outcomes = await closedLoop(plan.gradings, plan.inFlight, gradeOnce)
+    const elapsedMs = performance.now() - t0
+    const cpu = process.cpuUsage(cpuBefore)
+    const ticksAfter = readMachineTicks()
+    const shares = plan.hosts.map((h, i) => usageBetween(sharesBefore[i]!, h.share.usage()))
+
+    const perHost: Record<string, number> = {}
+    for (const o of outcomes) perHost[o.host] = (perHost[o.host] ?? 0) + 1
+    const total = shares.reduce<ShareUsage>((a, s) => ({
+      usageUs: a.usageUs + s.usageUs, periods: a.periods + s.periods, throttledPeriods: a.throttledPeriods + s.throttledPeriods,
+    }), { usageUs: 0, periods: 0, throttledPeriods: 0 })
+    return {
+      hosts: plan.hosts.length,
+      coresPerHost: plan.hosts[0]!.share.cores(),
+      hostConcurrency: plan.hostConcurrency,
+      inFlight: plan.inFlight,
+      gradings: plan.gradings,
+      throughputPerS: plan.gradings / (elapsedMs / 1000),
+      elapsedMs: Math.round(elapsedMs),
+      notPassed: outcomes.filter(o => o.status !== 'pass').length,
+      perHost,
+      containerCores: total.usageUs / 1000 / elapsedMs,
+      throttledFraction: total.periods > 0 ? total.throttledPeriods / total.periods : 0,
+      processCpuMsPerGrading: (cpu.user + cpu.system) / 1000 / plan.gradings,
+      machineBusyCores: (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total) * availableParallelism(),
+    }
+  } finally {
+    await grader.close()
+  }
+}
+
+/** `count` calls of `once`, `inFlight` at a time (the next starts when one ends); their results in end order. */
+export async function closedLoop<T> (count: number, inFlight: number, once: () => Promise<T>): Promise<T[]> {
+  const results: T[] = []
+  let started = 0
+  const lane = async (): Promise<void> => {
+    while (started < count) {
+      started++
+      results.push(await once())
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane))
+  return results
+}
