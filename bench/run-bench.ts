@@ -2,9 +2,10 @@
  * `npm run bench`: the grader against a baseline measured in the same run.
  *
  * 1. baseline: the same image, suite and limits with plain `docker run --rm`,
- *    one after another (BENCH_GAP_MS apart), then closed-loop at 1, 2, 4, 8 in flight (best throughput
- *    and host CPU per grading at that concurrency);
- * 2. a cold grader (GRADER_POOL_SIZE=0): sequential latency and stages, host CPU;
+ *    closed-loop at 1, 2, 4, 8 in flight (best throughput, and host CPU per
+ *    grading at that concurrency);
+ * 2. a cold grader (GRADER_POOL_SIZE=0): sequential latency (BENCH_GAP_MS
+ *    apart, a baseline grading before every other one) and stages, host CPU;
  * 3. a warm grader (the pool on): the same, then an open-loop load at rising
  *    rates until p99 passes the SLA;
  * 4. optional (--isolation): split against in-process.
@@ -79,8 +80,14 @@ async function cpuBatch (gradings: number, inFlight: number, gradeOnce: () => Pr
   return { batch, cpu: { gradings, inFlight, busyS: cost.busyS, wallS: cost.wallS, perGradingS: cost.busyS / gradings, errors: batch.errors, errorSamples: batch.errorSamples } }
 }
 
-/** Sequential latency and stages, then the CPU batch, of one grader. */
-async function graderSeries (name: string, target: GraderTarget, env: Record<string, string>, o: BenchOptions, inFlight: number): Promise<SeriesRecord> {
+/**
+ * Sequential latency and stages, then the CPU batch, of one grader. Before
+ * every other grading, one baseline grading (`baseline`, its time pushed to
+ * `baselineMs`): the two are measured side by side, so a machine that gets
+ * busier or quieter during the run moves both alike and the ratio holds.
+ */
+async function graderSeries (name: string, target: GraderTarget, env: Record<string, string>, o: BenchOptions, inFlight: number,
+  baseline: () => Promise<number>, baselineMs: number[]): Promise<SeriesRecord> {
   // Warm-up (image cache, first connections); a fault here shows again in the series.
   for (let i = 0; i < 2; i++) await gradeHeld(target, SUBMISSION).catch(() => {})
   const samples: number[] = []
@@ -88,6 +95,10 @@ async function graderSeries (name: string, target: GraderTarget, env: Record<str
   const errorSamples: string[] = []
   let errors = 0
   for (let i = 0; i < o.BENCH_RUNS; i++) {
+    if (i % 2 === 0) {
+      await sleep(o.BENCH_GAP_MS)
+      baselineMs.push(await baseline())
+    }
     await sleep(o.BENCH_GAP_MS)
     // A fault is counted and reported, not the end of the run: the rest of the numbers still stand.
     const g = await gradeHeld(target, SUBMISSION).catch((err: unknown) => ({ status: err instanceof Error ? err.message : String(err), message: undefined, ms: NaN, timings: {} }))
@@ -159,13 +170,9 @@ async function main (): Promise<void> {
   // 1. Baseline
   const input = { image, solution: ADD_CORRECT, tests: ADD_TESTS }
   await baselineRun(input)
+  // Sequential baseline gradings are taken between the grader's (see graderSeries).
   const baseSamples: number[] = []
-  for (let i = 0; i < o.BENCH_RUNS; i++) {
-    await sleep(o.BENCH_GAP_MS)
-    baseSamples.push(await baselineRun(input))
-  }
-  const baseSeq = summarize(baseSamples)
-  progress(`baseline: ${o.BENCH_RUNS} sequential docker run --rm: ${fmt(baseSeq)}`)
+  const baseline = async () => await baselineRun(input)
   const sweep: BenchRecord['baseline']['sweep'] = []
   for (const inFlight of SWEEP_IN_FLIGHT) {
     const { batch, cpu } = await cpuBatch(o.BENCH_BATCH, inFlight, async () => await baselineRun(input))
@@ -184,7 +191,7 @@ async function main (): Promise<void> {
   if (o.url !== undefined && o.key !== undefined) {
     const target = { url: o.url, key: o.key }
     const name = o.urlPool === 'on' ? 'warm' : 'cold'
-    const series = await graderSeries(`target (${name})`, target, { target: o.url }, o, best.inFlight)
+    const series = await graderSeries(`target (${name})`, target, { target: o.url }, o, best.inFlight, baseline, baseSamples)
     if (name === 'warm') warm = series; else cold = series
     steps = await loadSweep(target, o, best.throughputPerS)
     if (o.isolation) isolation = await isolationFigures(target, o.BENCH_ISOLATION_RUNS)
@@ -194,12 +201,12 @@ async function main (): Promise<void> {
       try { return await f(g) } finally { await g.stop() }
     }
     progress('cold: starting a grader with GRADER_POOL_SIZE=0')
-    cold = await run({ ...shared, GRADER_POOL_SIZE: '0' }, async g => await graderSeries('cold', g, g.env, o, best.inFlight))
+    cold = await run({ ...shared, GRADER_POOL_SIZE: '0' }, async g => await graderSeries('cold', g, g.env, o, best.inFlight, baseline, baseSamples))
     const poolEnv: Record<string, string> = o.GRADER_POOL_SIZE !== undefined ? { GRADER_POOL_SIZE: String(o.GRADER_POOL_SIZE) } : {}
     progress(`warm: starting a grader with the pool on (GRADER_POOL_SIZE ${poolEnv.GRADER_POOL_SIZE ?? "the grader's default"})`)
     ;({ warm, steps, isolation } = await run({ ...shared, ...poolEnv }, async g => {
       await sleep(STEP_PAUSE_MS) // the pool fills after start
-      const w = await graderSeries('warm', g, g.env, o, best.inFlight)
+      const w = await graderSeries('warm', g, g.env, o, best.inFlight, baseline, baseSamples)
       await sleep(STEP_PAUSE_MS)
       const s = await loadSweep(g, o, best.throughputPerS)
       const iso = o.isolation ? await isolationFigures(g, o.BENCH_ISOLATION_RUNS) : undefined
@@ -208,6 +215,8 @@ async function main (): Promise<void> {
   }
 
   const loaded = warm ?? cold!
+  const baseSeq = summarize(baseSamples)
+  progress(`baseline: ${baseSamples.length} sequential docker run --rm, between the grader's: ${fmt(baseSeq)}`)
   const sustainedPerS = Math.max(0, ...steps.filter(s => s.shortfalls.length === 0).map(s => s.ratePerS))
   const record: BenchRecord = {
     version: 1,

@@ -95,16 +95,32 @@ export class CpuShare {
   /** dockerd's `--cgroup-parent` (cgroupfs driver): an absolute path from the hierarchy's root. */
   get cgroupParent (): string { return `/${this.name}` }
 
-  /** Changes the share at once; running containers are capped from the next period on. */
+  /**
+   * Changes the share at once; running containers are capped from the next period on. On v1
+   * the kernel refuses a quota below a child's, so containers must ask for at most the share
+   * (the benchmark gives each `cpus` = its host's share), and per-container cgroups left
+   * empty by removed containers are cleared first.
+   */
   setCores (cores: number): void {
     const quota = quotaUs(cores)
     if (this.version === CgroupVersion.v2) {
       writeFileSync(join(this.root, this.name, 'cpu.max'), `${quota} ${CFS_PERIOD_US}`)
     } else {
       const dir = join(this.root, 'cpu', this.name)
+      for (const child of subCgroups(dir)) removeTree(join(dir, child))
       writeFileSync(join(dir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US))
       writeFileSync(join(dir, 'cpu.cfs_quota_us'), String(quota))
     }
+  }
+
+  /**
+   * Sets the share's weight against the machine's other work (v1 cpu.shares, default 1024;
+   * v2 cpu.weight, default 100). A real host's cores are its own: a high weight lets the share
+   * have its quota even on a busy machine, and the quota still caps it.
+   */
+  setWeight (factor: number): void {
+    if (this.version === CgroupVersion.v2) writeFileSync(join(this.root, this.name, 'cpu.weight'), String(Math.min(10_000, Math.round(100 * factor))))
+    else writeFileSync(join(this.root, 'cpu', this.name, 'cpu.shares'), String(Math.round(1024 * factor)))
   }
 
   /** The share in cores, as the kernel holds it. */
@@ -144,9 +160,11 @@ export class CpuShare {
 
 /** Removes a cgroup folder and the cgroup folders under it, deepest first (rmdir is how cgroups go). */
 function removeTree (dir: string): void {
-  let children: string[]
-  // Only sub-cgroups are folders; the control files cannot (and need not) be deleted.
-  try { children = readdirSync(dir, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => e.name) } catch { return }
-  for (const child of children) removeTree(join(dir, child))
+  for (const child of subCgroups(dir)) removeTree(join(dir, child))
   try { rmdirSync(dir) } catch { /* still busy: left for the next run's create, which takes it over */ }
+}
+
+/** The cgroups right below `dir`: its folders (the control files are plain files). */
+function subCgroups (dir: string): string[] {
+  try { return readdirSync(dir, { withFileTypes: true }).filter(e => e.isDirectory()).map(e => e.name) } catch { return [] }
 }

@@ -10,6 +10,12 @@ import { join } from 'node:path'
 import { startDockerd, type ExtraDockerd } from '../../test/helpers/dockerd.js'
 import { CpuShare } from './cpu-share.js'
 
+/**
+ * Weight of each share against the rest of the machine (x the default): the machine is
+ * shared with CI and other benchmarks, and a host's cores are its own.
+ */
+export const SHARE_WEIGHT = 8
+
 /** One host of the benchmark: an engine and the share its containers run in. */
 export interface ScalingHost {
   engine: ExtraDockerd
@@ -50,6 +56,7 @@ export async function startScalingHosts (count: number, initialCores: number,
     for (let i = 0; i < count; i++) {
       const name = hostName(i)
       const share = CpuShare.create(`grader-${name}`, initialCores)
+      share.setWeight(SHARE_WEIGHT)
       const configFile = join(configDir, `${name}.json`)
       writeFileSync(configFile, JSON.stringify(engineDaemonConfig(share.cgroupParent), null, 2) + '\n')
       try {

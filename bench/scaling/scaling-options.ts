@@ -9,7 +9,7 @@ import { Value } from 'typebox/value'
 export const ScalingOptionsSchema = Type.Object({
   /** Host counts to compare; the first must be 1 (the reference). @defaultValue [1, 2, 4] (--quick: [1, 2]) */
   hosts: Type.Array(Type.Integer({ minimum: 1, maximum: 8 }), { minItems: 2 }),
-  /** The total CPU share, in cores, split evenly over the hosts of a configuration. @defaultValue 1 */
+  /** The total CPU share, in cores, split evenly over the hosts of a configuration. @defaultValue 0.5 */
   shareCores: Type.Number({ exclusiveMinimum: 0, maximum: 2 }),
   /** Grading slots in total (GRADER_HOST_CONCURRENCY × hosts), the same in every configuration. @defaultValue 4 */
   slots: Type.Integer({ minimum: 1, maximum: 64 }),
@@ -57,7 +57,7 @@ export function parseScalingOptions (argv: string[]): ScalingOptions {
   const slots = num(values.slots, 4)
   const options = {
     hosts: values.hosts === undefined ? (quick ? [1, 2] : [1, 2, 4]) : values.hosts.split(',').map(Number),
-    shareCores: num(values['share-cores'], 1),
+    shareCores: num(values['share-cores'], 0.5),
     slots,
     inFlight: num(values['in-flight'], 2 * slots),
     poolSize: num(values['pool-size'], 0),
@@ -71,6 +71,7 @@ export function parseScalingOptions (argv: string[]): ScalingOptions {
   const problems = [...Value.Errors(ScalingOptionsSchema, options)].map(e => `${e.instancePath || '/'} ${e.message}`)
   if (options.hosts[0] !== 1) problems.push('/hosts must start with 1: the one host holding the whole share is the reference')
   if (options.hosts.some(n => Number.isInteger(n) && slots % n !== 0)) problems.push(`/slots (${slots}) must divide evenly over every host count`)
+  if (options.shareCores / Math.max(...options.hosts) < 0.1) problems.push('/shareCores over the most hosts is below 0.1 core, the smallest CPU limit a submission may ask for')
   if (problems.length > 0) throw new Error(`bad options:\n  ${problems.join('\n  ')}\n${USAGE}`)
   return options as ScalingOptions
 }

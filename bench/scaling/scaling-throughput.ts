@@ -40,6 +40,8 @@ export interface ThroughputResult {
   elapsedMs: number
   /** Gradings whose status was not `pass` (the suite passes: anything else is a fault). */
   notPassed: number
+  /** Measured gradings per outcome (`pass`, `error/internal`, …). */
+  outcomes: Record<string, number>
   /** Measured gradings per host id, to show the scheduler spread the load. */
   perHost: Record<string, number>
   /** CPU the containers used, summed over the shares, in cores on average (at most the total share). */
@@ -61,6 +63,7 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     // Nothing may fail from waiting: a saturated grader keeps submissions queued for a while.
     GRADER_WAIT_MAX_MS: '300000',
   })
+  const coresPerHost = plan.hosts[0]!.share.cores()
   try {
     // /readyz answers with one usable host; every host must be usable before the clock runs.
     const deadline = Date.now() + 60_000
@@ -68,9 +71,13 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
       if (Date.now() > deadline) throw new Error(`only ${grader.worker.pool.usableHosts()} of ${plan.hosts.length} hosts became usable within 60 s`)
       await new Promise(resolve => setTimeout(resolve, 200))
     }
+    // A container may use its whole host, no more: on a real host of this size it could not
+    // either, and cgroup v1 refuses a container quota above its parent's.
+    const submission = { ...TRIVIAL_SUBMISSION, limits: { cpus: Math.min(1, coresPerHost) } }
     const gradeOnce = async () => {
-      const res = await grader.grade(TRIVIAL_SUBMISSION)
-      return { status: res.result?.status ?? 'none', host: (res.result as { host?: string } | undefined)?.host ?? 'unknown' }
+      const res = await grader.grade(submission)
+      const result = res.result as { status?: string, reason?: string, host?: string } | undefined
+      return { outcome: [result?.status ?? 'none', result?.reason].filter(Boolean).join('/'), host: result?.host ?? 'unknown' }
     }
     await closedLoop(plan.warmup, plan.inFlight, gradeOnce)
     onProgress(`  warmed up (${plan.warmup} gradings); measuring ${plan.gradings}`)
@@ -85,20 +92,20 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     const ticksAfter = readMachineTicks()
     const shares = plan.hosts.map((h, i) => usageBetween(sharesBefore[i]!, h.share.usage()))
 
-    const perHost: Record<string, number> = {}
-    for (const o of outcomes) perHost[o.host] = (perHost[o.host] ?? 0) + 1
+    const perHost = countBy(outcomes.map(o => o.host))
     const total = shares.reduce<ShareUsage>((a, s) => ({
       usageUs: a.usageUs + s.usageUs, periods: a.periods + s.periods, throttledPeriods: a.throttledPeriods + s.throttledPeriods,
     }), { usageUs: 0, periods: 0, throttledPeriods: 0 })
     return {
       hosts: plan.hosts.length,
-      coresPerHost: plan.hosts[0]!.share.cores(),
+      coresPerHost,
       hostConcurrency: plan.hostConcurrency,
       inFlight: plan.inFlight,
       gradings: plan.gradings,
       throughputPerS: plan.gradings / (elapsedMs / 1000),
       elapsedMs: Math.round(elapsedMs),
-      notPassed: outcomes.filter(o => o.status !== 'pass').length,
+      notPassed: outcomes.filter(o => o.outcome !== 'pass').length,
+      outcomes: countBy(outcomes.map(o => o.outcome)),
       perHost,
       containerCores: total.usageUs / 1000 / elapsedMs,
       throttledFraction: total.periods > 0 ? total.throttledPeriods / total.periods : 0,
@@ -122,4 +129,10 @@ export async function closedLoop<T> (count: number, inFlight: number, once: () =
   }
   await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane))
   return results
+}
+
+function countBy (values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1
+  return counts
 }
