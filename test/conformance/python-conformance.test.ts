@@ -139,9 +139,11 @@ describe('the Python conformance corpus', () => {
           tests,
           // An exercise whose suite cannot run across the process split says so, and why (grading.json).
           ...gradingOptions(slug),
-          // Verdicts are what is compared, not speed: a generous limit keeps a busy
+          // Verdicts are what is compared, not speed: generous limits keep a busy
           // machine (several gradings at once) from turning a slow run into a timeout.
-          limits: { timeoutMs: 30_000 },
+          // Plain pytest has no per-test limit either: one CPU-heavy test (sublist's large
+          // lists) took over the default 5 s on a loaded 2-core machine.
+          limits: { timeoutMs: 30_000, testTimeoutMs: 30_000 },
           metadata: { conformance: `${slug}/${variant}` },
         })
         const found = compare(slug, variant, exercise.variants[variant]!, sub)
