@@ -68,11 +68,22 @@ export function shortfalls (step: StepOutcome, slaMs: number): Shortfall[] {
   return out
 }
 
+/** What the sweep does after a step: offer the next rate, offer the same rate once more, or stop. */
+export type SweepAction = 'rise' | 'repeat' | 'stop'
+
 /**
- * The sweep stops at the first step that is not sustained: any higher rate
- * only queues more, and a run past capacity takes long to drain.
+ * After the tries at one rate (their shortfalls, oldest first): a sustained
+ * try rises; a rate falls short only after `repeats` + 1 tries, so one burst of
+ * someone else's work on a shared machine does not end the sweep early. Past
+ * a rate that falls short, higher ones only queue more: the sweep stops there.
  */
-export function shouldStop (step: StepOutcome, slaMs: number): boolean {
-  return shortfalls(step, slaMs).length > 0
+export function sweepAction (tries: ReadonlyArray<readonly Shortfall[]>, repeats: number): SweepAction {
+  const last = tries[tries.length - 1]
+  if (last === undefined || last.length === 0) return 'rise'
+  return tries.length <= repeats ? 'repeat' : 'stop'
 }
 
+/** Whether the sweep stops after this one step, with no repeat: the step falls short. */
+export function shouldStop (step: StepOutcome, slaMs: number): boolean {
+  return sweepAction([shortfalls(step, slaMs)], 0) === 'stop'
+}

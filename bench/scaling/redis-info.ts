@@ -42,19 +42,41 @@ export async function readCounters (redis: Redis): Promise<RedisCounters> {
   return countersFromInfo(await redis.info())
 }
 
-/** Sum of MEMORY USAGE over the keys matching `pattern`, in bytes: what those keys hold, allocator overhead included. */
-export async function keysMemoryBytes (redis: Redis, pattern: string): Promise<{ keys: number, bytes: number }> {
+/**
+ * What kind of key of ours `key` is, with the ids taken out: `submission:<id>` → `submission`,
+ * `submission:<id>:files` → `submission files`, BullMQ's `grading:<id>` → `job`, its
+ * `grading:wait` → `queue wait`, and so on; `prefix` is the deployment's (GRADER_PREFIX).
+ */
+export function keyKind (prefix: string, key: string): string {
+  const rest = key.startsWith(`${prefix}:`) ? key.slice(prefix.length + 1) : key
+  const parts = rest.split(':')
+  const [area, second, third] = parts
+  if (area === 'submission') return third === undefined ? 'submission' : `submission ${parts.slice(2).join(':')}`
+  if (area === 'grading' && second !== undefined) {
+    // BullMQ names its own keys with words; a job's hash is named by its id (ours: a UUID).
+    return /^[0-9a-f-]{20,}$/i.test(second) ? (third === undefined ? 'job' : `job ${parts.slice(2).join(':')}`) : `queue ${parts.slice(1).join(':')}`
+  }
+  return area ?? rest
+}
+
+/** MEMORY USAGE over the keys matching `pattern`, in bytes (allocator overhead included), in all and by {@link keyKind}. */
+export async function keysMemoryBytes (redis: Redis, prefix: string): Promise<{ keys: number, bytes: number, byKind: Record<string, number> }> {
   let cursor = '0'
   let keys = 0
   let bytes = 0
+  const byKind: Record<string, number> = {}
   do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500)
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
     cursor = next
     for (const key of batch) {
       // SAMPLES 0: every element of a hash or list, not an estimate from five of them.
       const used = await redis.memory('USAGE', key, 'SAMPLES', 0) as number | null
-      if (used !== null) { keys++; bytes += used }
+      if (used === null) continue
+      keys++
+      bytes += used
+      const kind = keyKind(prefix, key)
+      byKind[kind] = (byKind[kind] ?? 0) + used
     }
   } while (cursor !== '0')
-  return { keys, bytes }
+  return { keys, bytes, byKind }
 }

@@ -42,6 +42,8 @@ export interface RedisLimits {
     usedMemoryBytesPer: number
     /** Sum of MEMORY USAGE over the grader's keys, per submission, in bytes. */
     keyBytesPer: number
+    /** {@link keyBytesPer} by kind of key (submission, its files, the job, the queue's lists and event stream). */
+    keyBytesPerByKind: Record<string, number>
     /** Keys the grader holds per queued submission. */
     keysPer: number
     /** Bytes of the JSON body posted (the submission's own size). */
@@ -149,15 +151,18 @@ async function measureSubmissionMemory (redis: Redis, count: number): Promise<Re
     // One submission first: the queue's own keys (meta, events stream) are then made, and not counted.
     await post(grader.request, 1)
     const before = await readCounters(redis)
-    const keysBefore = await keysMemoryBytes(redis, `${grader.config.prefix}:*`)
+    const keysBefore = await keysMemoryBytes(redis, grader.config.prefix)
     await post(grader.request, count)
     const after = await readCounters(redis)
-    const keysAfter = await keysMemoryBytes(redis, `${grader.config.prefix}:*`)
+    const keysAfter = await keysMemoryBytes(redis, grader.config.prefix)
     return {
       submissions: count,
       usedMemoryBytesPer: (after.usedMemoryBytes - before.usedMemoryBytes) / count,
       keyBytesPer: (keysAfter.bytes - keysBefore.bytes) / count,
       keysPer: (keysAfter.keys - keysBefore.keys) / count,
+      keyBytesPerByKind: Object.fromEntries(Object.entries(keysAfter.byKind)
+        .map(([kind, bytes]) => [kind, (bytes - (keysBefore.byKind[kind] ?? 0)) / count])
+        .filter(([, per]) => (per as number) > 0)),
       bodyBytes: Buffer.byteLength(JSON.stringify(TRIVIAL_SUBMISSION)),
     }
   } finally {

@@ -11,15 +11,15 @@ export const ScalingOptionsSchema = Type.Object({
   hosts: Type.Array(Type.Integer({ minimum: 1, maximum: 8 }), { minItems: 2 }),
   /** The total CPU share, in cores, split evenly over the hosts of a configuration. @defaultValue 0.5 */
   shareCores: Type.Number({ exclusiveMinimum: 0, maximum: 2 }),
-  /** Grading slots in total (GRADER_HOST_CONCURRENCY × hosts), the same in every configuration. @defaultValue 4 */
+  /** Grading slots in total (GRADER_HOST_CONCURRENCY × hosts), the same in every configuration. @defaultValue 8 */
   slots: Type.Integer({ minimum: 1, maximum: 64 }),
   /** Submissions kept in flight by the closed loop (above `slots`, so the queue never runs dry). @defaultValue 2 × slots */
   inFlight: Type.Integer({ minimum: 1, maximum: 256 }),
   /** GRADER_POOL_SIZE of the graders (0: every run cold, all its container work inside the share). @defaultValue 0 */
   poolSize: Type.Integer({ minimum: 0, maximum: 8 }),
-  /** Measured gradings per configuration. @defaultValue 80 (--quick: 24) */
+  /** Measured gradings per configuration. @defaultValue 60 (--quick: 24) */
   gradings: Type.Integer({ minimum: 4 }),
-  /** Unmeasured gradings first, per configuration. @defaultValue 12 (--quick: 6) */
+  /** Unmeasured gradings first, per configuration. @defaultValue 16 (--quick: 8) */
   warmup: Type.Integer({ minimum: 0 }),
   /** Jobs per Redis/BullMQ measurement. @defaultValue 2000 (--quick: 500) */
   redisJobs: Type.Integer({ minimum: 10 }),
@@ -31,7 +31,7 @@ export const ScalingOptionsSchema = Type.Object({
 })
 export type ScalingOptions = Static<typeof ScalingOptionsSchema>
 
-export const USAGE = 'npm run bench:scaling -- [--quick] [--hosts 1,2,4] [--share-cores 1] [--slots 4] [--in-flight 8] [--pool-size 0] [--gradings 80] [--warmup 12] [--redis-jobs 2000] [--only both|hosts|redis] [--out docs/bench/scaling.json]'
+export const USAGE = 'npm run bench:scaling -- [--quick] [--hosts 1,2,4] [--share-cores 1] [--slots 8] [--in-flight 16] [--pool-size 0] [--gradings 60] [--warmup 16] [--redis-jobs 2000] [--only both|hosts|redis] [--out docs/bench/scaling.json]'
 
 /** Parses and checks the flags; throws one error naming every problem. */
 export function parseScalingOptions (argv: string[]): ScalingOptions {
@@ -54,15 +54,15 @@ export function parseScalingOptions (argv: string[]): ScalingOptions {
   })
   const quick = values.quick === true
   const num = (text: string | undefined, fallback: number): number => text === undefined ? fallback : Number(text)
-  const slots = num(values.slots, 4)
+  const slots = num(values.slots, 8)
   const options = {
     hosts: values.hosts === undefined ? (quick ? [1, 2] : [1, 2, 4]) : values.hosts.split(',').map(Number),
     shareCores: num(values['share-cores'], 0.5),
     slots,
     inFlight: num(values['in-flight'], 2 * slots),
     poolSize: num(values['pool-size'], 0),
-    gradings: num(values.gradings, quick ? 24 : 80),
-    warmup: num(values.warmup, quick ? 6 : 12),
+    gradings: num(values.gradings, quick ? 24 : 60),
+    warmup: num(values.warmup, quick ? 8 : 16),
     redisJobs: num(values['redis-jobs'], quick ? 500 : 2000),
     only: values.only ?? 'both',
     quick,

@@ -79,6 +79,7 @@ export function formatRedisTable (limits: RedisLimits): string {
     `memory per waiting job (Queue.add directly): ${Math.round(limits.bytesPerQueuedJob)} B`,
     `memory per queued submission (POST /v1/submissions, no worker; ${s.submissions} submissions of ${s.bodyBytes} B JSON): ` +
       `${Math.round(s.usedMemoryBytesPer)} B used_memory, ${Math.round(s.keyBytesPer)} B in its ${s.keysPer.toFixed(1)} keys (MEMORY USAGE)`,
+    `  by key: ${Object.entries(s.keyBytesPerByKind).sort((a, b) => b[1] - a[1]).map(([kind, bytes]) => `${kind} ${Math.round(bytes)} B`).join(', ')}`,
   ].join('\n')
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { arrivalOffsets, seededRandom } from '../../../bench/arrivals.js'
-import { backlogGrows, rateSteps, shortfalls, shouldStop, type StepOutcome } from '../../../bench/rate-sweep.js'
+import { backlogGrows, rateSteps, shortfalls, shouldStop, sweepAction, type StepOutcome } from '../../../bench/rate-sweep.js'
 
 /** A backlog sampled every 250 ms over the window, from a function of the time in s. */
 const backlog = (windowMs: number, inFlight: (s: number) => number) =>
@@ -59,6 +59,22 @@ describe('the stop rule', () => {
   it('needs more than noise to call a backlog growing: a slow drift of a few submissions is not', () => {
     const drift = step({ backlog: backlog(15_000, s => 2 + s / 10) })
     expect(backlogGrows(drift)).toBe(false)
+  })
+})
+
+describe('sweepAction', () => {
+  it('rises after a sustained try, the first or a repeat', () => {
+    expect(sweepAction([[]], 1)).toBe('rise')
+    expect(sweepAction([['p99_over_sla'], []], 1)).toBe('rise')
+  })
+
+  it('tries a rate that fell short once more before it stops', () => {
+    expect(sweepAction([['p99_over_sla']], 1)).toBe('repeat')
+    expect(sweepAction([['p99_over_sla'], ['backlog_grows']], 1)).toBe('stop')
+  })
+
+  it('stops at once without repeats', () => {
+    expect(sweepAction([['errors']], 0)).toBe('stop')
   })
 })
 
