@@ -15,7 +15,7 @@ export const ScalingOptionsSchema = Type.Object({
   slots: Type.Integer({ minimum: 1, maximum: 64 }),
   /** Submissions kept in flight by the closed loop (above `slots`, so the queue never runs dry). @defaultValue 2 × slots */
   inFlight: Type.Integer({ minimum: 1, maximum: 256 }),
-  /** GRADER_POOL_SIZE of the graders (0: every run cold, all its container work inside the share). @defaultValue 0 */
+  /** GRADER_POOL_SIZE of the graders (0: every run cold, so every grading pays its container's whole cost while it is measured). @defaultValue 0 */
   poolSize: Type.Integer({ minimum: 0, maximum: 8 }),
   /** Measured gradings per configuration. @defaultValue 60 (--quick: 24) */
   gradings: Type.Integer({ minimum: 4 }),
@@ -31,7 +31,7 @@ export const ScalingOptionsSchema = Type.Object({
 })
 export type ScalingOptions = Static<typeof ScalingOptionsSchema>
 
-export const USAGE = 'npm run bench:scaling -- [--quick] [--hosts 1,2,4] [--share-cores 1] [--slots 8] [--in-flight 16] [--pool-size 0] [--gradings 60] [--warmup 16] [--redis-jobs 2000] [--only both|hosts|redis] [--out docs/bench/scaling.json]'
+export const USAGE = 'npm run bench:scaling -- [--quick] [--hosts 1,2,4] [--share-cores 0.5] [--slots 8] [--in-flight 16] [--pool-size 0] [--gradings 60] [--warmup 16] [--redis-jobs 2000] [--only both|hosts|redis] [--out docs/bench/scaling.json]'
 
 /** Parses and checks the flags; throws one error naming every problem. */
 export function parseScalingOptions (argv: string[]): ScalingOptions {

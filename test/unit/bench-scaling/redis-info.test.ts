@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countersFromInfo, parseInfo } from '../../../bench/scaling/redis-info.js'
+import { countersFromInfo, keyKind, parseInfo } from '../../../bench/scaling/redis-info.js'
 import { parseLoadavg } from '../../../bench/scaling/machine-load.js'
 
 const INFO = '# Server\r\nredis_version:7.0.15\r\n\r\n# Memory\r\nused_memory:1048576\r\nused_memory_human:1.00M\r\n# CPU\r\nused_cpu_sys:1.500000\r\nused_cpu_user:2.250000\r\n'
@@ -24,5 +24,19 @@ describe('parseLoadavg', () => {
   })
   it('refuses text that is not a loadavg', () => {
     expect(() => parseLoadavg('nonsense')).toThrow(/loadavg/)
+  })
+})
+
+describe('keyKind', () => {
+  const id = '3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b'
+  it('names our keys by kind, without their ids', () => {
+    expect(keyKind('p', `p:submission:${id}`)).toBe('submission')
+    expect(keyKind('p', `p:submission:${id}:files`)).toBe('submission files')
+  })
+  it('tells a BullMQ job hash from the queue\'s own keys', () => {
+    expect(keyKind('p', `p:grading:${id}`)).toBe('job')
+    expect(keyKind('p', `p:grading:${id}:logs`)).toBe('job logs')
+    expect(keyKind('p', 'p:grading:wait')).toBe('queue wait')
+    expect(keyKind('p', 'p:grading:events')).toBe('queue events')
   })
 })

@@ -3,9 +3,9 @@ import { parseScalingOptions } from '../../../bench/scaling/scaling-options.js'
 import { engineDaemonConfig, hostName } from '../../../bench/scaling/scaling-engines.js'
 
 describe('parseScalingOptions', () => {
-  it('compares 1, 2 and 4 hosts holding half a core in all, 4 slots, 8 in flight, by default', () => {
+  it('compares 1, 2 and 4 hosts holding half a core in all, 8 slots, 16 in flight, by default', () => {
     const o = parseScalingOptions([])
-    expect(o).toMatchObject({ hosts: [1, 2, 4], shareCores: 0.5, slots: 4, inFlight: 8, poolSize: 0, only: 'both', out: 'docs/bench/scaling.json' })
+    expect(o).toMatchObject({ hosts: [1, 2, 4], shareCores: 0.5, slots: 8, inFlight: 16, poolSize: 0, only: 'both', out: 'docs/bench/scaling.json' })
   })
   it('makes --quick smaller without changing what is compared but the widest configuration', () => {
     const o = parseScalingOptions(['--quick'])
