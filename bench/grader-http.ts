@@ -116,3 +116,21 @@ export async function hostsView (target: GraderTarget): Promise<unknown> {
   const res = await fetch(`${target.url}/v1/hosts`, { headers: headers(target) }).catch(() => null)
   return res?.ok === true ? await res.json() : null
 }
+
+/**
+ * Waits until the grader is idle as `GET /v1/hosts` shows it: nothing in
+ * flight and every pool refilled to its target, for at most `maxMs`. A
+ * baseline grading taken while the grader still refills its pool would pay
+ * for the grader's work. Returns whether it became idle in time.
+ */
+export async function untilIdle (target: GraderTarget, maxMs = 5000): Promise<boolean> {
+  const deadline = performance.now() + maxMs
+  for (;;) {
+    const view = await hostsView(target) as { hosts?: Array<{ inFlight?: number, pool?: { ready?: number, target?: number } }> } | null
+    const hosts = Array.isArray(view?.hosts) ? view.hosts : []
+    const idle = hosts.every(h => (h.inFlight ?? 0) === 0 && (h.pool === undefined || (h.pool.ready ?? 0) >= (h.pool.target ?? 0)))
+    if (idle) return true
+    if (performance.now() > deadline) return false
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}

@@ -28,7 +28,7 @@ import { BenchRecordSchema, type BenchRecord, type CpuRecord, type LoadStepRecor
 import { cdfChart, markdownReport, poolCounts, rateChart } from './bench-report.js'
 import { parseBenchOptions, type BenchOptions } from './bench-options.js'
 import { closedLoop } from './closed-loop.js'
-import { gradeHeld, gradeStreamed, hostsView, STAGES, type GraderTarget } from './grader-http.js'
+import { gradeHeld, gradeStreamed, hostsView, STAGES, untilIdle, type GraderTarget } from './grader-http.js'
 import { startGraderProcess, type GraderProcess } from './grader-process.js'
 import { measureCpu } from './host-cpu.js'
 import { isolationFigures } from './isolation.js'
@@ -96,6 +96,8 @@ async function graderSeries (name: string, target: GraderTarget, env: Record<str
   let errors = 0
   for (let i = 0; i < o.BENCH_RUNS; i++) {
     if (i % 2 === 0) {
+      // The grader's pool refill and removals after its last verdict are its own cost, not the baseline's.
+      await untilIdle(target)
       await sleep(o.BENCH_GAP_MS)
       baselineMs.push(await baseline())
     }
