@@ -12,13 +12,21 @@ export interface ScalingRow extends ThroughputResult {
 }
 
 /**
- * Efficiency of each configuration: its throughput over the reference's (the one-host
- * configuration). Throws when there is no one-host configuration or it measured nothing.
+ * The reference throughput: the mean over the one-host runs. The bench measures one host
+ * first and again last, so a machine whose other load changed during the run moves the
+ * reference as much as it moved the configurations in between.
  */
+export function referenceThroughput (results: ThroughputResult[]): number {
+  const ones = results.filter(r => r.hosts === 1).map(r => r.throughputPerS)
+  const mean = ones.reduce((a, b) => a + b, 0) / ones.length
+  if (ones.length === 0 || !(mean > 0)) throw new Error('no one-host configuration with a throughput to compare against')
+  return mean
+}
+
+/** Efficiency of each configuration: its throughput over {@link referenceThroughput}. */
 export function withEfficiency (results: ThroughputResult[]): ScalingRow[] {
-  const reference = results.find(r => r.hosts === 1)
-  if (reference === undefined || !(reference.throughputPerS > 0)) throw new Error('no one-host configuration with a throughput to compare against')
-  return results.map(r => ({ ...r, efficiency: r.throughputPerS / reference.throughputPerS }))
+  const reference = referenceThroughput(results)
+  return results.map(r => ({ ...r, efficiency: r.throughputPerS / reference }))
 }
 
 /** How far one worker process goes, from its CPU per grading. */
@@ -60,11 +68,11 @@ function table (head: string[], rows: string[][]): string {
 
 export function formatScalingTable (rows: ScalingRow[]): string {
   return table(
-    ['hosts', 'cores/host', 'slots/host', 'graded/s', 'efficiency', 'container cores', 'throttled', 'not pass', 'worker CPU ms/grading', 'machine busy cores'],
+    ['hosts', 'cores/host', 'slots/host', 'graded/s', 'efficiency', 'container cores', 'throttled', 'not pass', 'worker CPU ms/grading', 'Redis CPU µs/grading', 'machine busy cores'],
     rows.map(r => [
       String(r.hosts), r.coresPerHost.toFixed(2), String(r.hostConcurrency), r.throughputPerS.toFixed(2), r.efficiency.toFixed(2),
       r.containerCores.toFixed(2), `${Math.round(r.throttledFraction * 100)} %`, String(r.notPassed),
-      r.processCpuMsPerGrading.toFixed(1), r.machineBusyCores.toFixed(2),
+      r.processCpuMsPerGrading.toFixed(1), Math.round(r.redisCpuUsPerGrading).toString(), r.machineBusyCores.toFixed(2),
     ]))
 }
 

@@ -5,9 +5,11 @@
  */
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
+import { Redis } from 'ioredis'
 import { startTestGrader } from '../../test/helpers/grader.js'
 import { usageBetween, type ShareUsage } from './cpu-share.js'
 import { readMachineTicks } from './machine-load.js'
+import { readCounters } from './redis-info.js'
 import type { ScalingHost } from './scaling-engines.js'
 import { TRIVIAL_SUBMISSION } from './trivial-submission.js'
 
@@ -50,6 +52,12 @@ export interface ThroughputResult {
   throttledFraction: number
   /** This process (API, worker and load generator together): CPU ms per grading. */
   processCpuMsPerGrading: number
+  /**
+   * Redis's CPU per graded submission, in µs: everything a grading costs it (the job in and
+   * out, the record, its files, progress, heartbeats, the held request). One Redis thread
+   * carries at most 1e6 / this gradings per second.
+   */
+  redisCpuUsPerGrading: number
   /** The whole machine's busy cores on average (other work on the machine included). */
   machineBusyCores: number
 }
@@ -64,6 +72,8 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     GRADER_WAIT_MAX_MS: '300000',
   })
   const coresPerHost = plan.hosts[0]!.share.cores()
+  // The bench's Redis serves this grader alone: its CPU over the stretch is what gradings cost it.
+  const redis = new Redis(grader.config.redisUrl, { maxRetriesPerRequest: 3 })
   try {
     // /readyz answers with one usable host; every host must be usable before the clock runs.
     const deadline = Date.now() + 60_000
@@ -82,6 +92,7 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     await closedLoop(plan.warmup, plan.inFlight, gradeOnce)
     onProgress(`  warmed up (${plan.warmup} gradings); measuring ${plan.gradings}`)
 
+    const redisBefore = await readCounters(redis)
     const sharesBefore = plan.hosts.map(h => h.share.usage())
     const ticksBefore = readMachineTicks()
     const cpuBefore = process.cpuUsage()
@@ -90,6 +101,7 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     const elapsedMs = performance.now() - t0
     const cpu = process.cpuUsage(cpuBefore)
     const ticksAfter = readMachineTicks()
+    const redisAfter = await readCounters(redis)
     const shares = plan.hosts.map((h, i) => usageBetween(sharesBefore[i]!, h.share.usage()))
 
     const perHost = countBy(outcomes.map(o => o.host))
@@ -110,9 +122,11 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
       containerCores: total.usageUs / 1000 / elapsedMs,
       throttledFraction: total.periods > 0 ? total.throttledPeriods / total.periods : 0,
       processCpuMsPerGrading: (cpu.user + cpu.system) / 1000 / plan.gradings,
+      redisCpuUsPerGrading: (redisAfter.cpuUs - redisBefore.cpuUs) / plan.gradings,
       machineBusyCores: (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total) * availableParallelism(),
     }
   } finally {
+    await redis.quit()
     await grader.close()
   }
 }

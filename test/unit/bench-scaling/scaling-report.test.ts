@@ -4,13 +4,17 @@ import type { ThroughputResult } from '../../../bench/scaling/scaling-throughput
 
 const result = (hosts: number, throughputPerS: number): ThroughputResult => ({
   hosts, coresPerHost: 1 / hosts, hostConcurrency: 4 / hosts, inFlight: 8, gradings: 40, throughputPerS, elapsedMs: 1000,
-  notPassed: 0, outcomes: { pass: 40 }, perHost: {}, containerCores: 0.9, throttledFraction: 0.5, processCpuMsPerGrading: 40, machineBusyCores: 1.5,
+  notPassed: 0, outcomes: { pass: 40 }, perHost: {}, containerCores: 0.9, throttledFraction: 0.5, processCpuMsPerGrading: 40, redisCpuUsPerGrading: 900, machineBusyCores: 1.5,
 })
 
 describe('withEfficiency', () => {
   it('divides each throughput by the one-host throughput of the same total share', () => {
     const rows = withEfficiency([result(1, 4), result(2, 3.6), result(4, 2)])
     expect(rows.map(r => r.efficiency)).toEqual([1, 0.9, 0.5])
+  })
+  it('takes the mean of the one-host runs as the reference, so drift between them is shared out', () => {
+    const rows = withEfficiency([result(1, 4), result(2, 4.5), result(1, 5)])
+    expect(rows.map(r => r.efficiency)).toEqual([4 / 4.5, 1, 5 / 4.5])
   })
   it('refuses results without a one-host reference', () => {
     expect(() => withEfficiency([result(2, 3)])).toThrow(/one-host/)
