@@ -79,8 +79,8 @@ describe('two graders with different prefixes on one dockerd', () => {
 })
 
 describe('a real grading run', () => {
-  it('labels its container with its grader\'s prefix and its own deadline', async () => {
-    const grader = await startReadyGrader()
+  it('labels its cold container with its grader\'s prefix and its own deadline', async () => {
+    const grader = await startReadyGrader({ GRADER_POOL_SIZE: '0' })
     try {
       const before = Date.now()
       const id = await submit(grader, {
@@ -98,6 +98,34 @@ describe('a real grading run', () => {
       expect(deadline).toBeGreaterThanOrEqual(before + 68_000)
       expect(deadline).toBeLessThanOrEqual(after + 68_000)
       await untilDone(grader, id)
+    } finally {
+      await grader.close()
+    }
+  })
+
+  it('labels a warm container as the pool\'s, with a deadline past its longest idle time and the longest run', async () => {
+    const maxIdleMs = 30_000
+    const grader = await startReadyGrader({ GRADER_POOL_SIZE: '1', GRADER_POOL_MAX_IDLE_MS: String(maxIdleMs) })
+    try {
+      const deadlineOf = Date.now() + 20_000
+      while (grader.worker.warm.idleContainerIds().length === 0 && Date.now() < deadlineOf) await new Promise(resolve => setTimeout(resolve, 100))
+      const id = await submit(grader, {
+        language: 'python',
+        files: { 'solution.py': 'import time\n\ndef slow():\n    time.sleep(3)\n' },
+        tests: { 'test_solution.py': 'from solution import slow\n\ndef test_slow():\n    slow()\n' },
+      })
+      const containerId = await untilContainerRunning(grader, id)
+      const info = await engineOf(grader).getContainer(containerId).inspect()
+      const labels = info.Config.Labels
+      expect(labels[LABELS.pool]).toBe('true')
+      expect(labels[LABELS.submission]).toBeUndefined()
+      expect(labels[LABELS.prefix]).toBe(grader.config.prefix)
+      expect(info.Name).toBe(`/grader-${id}`)
+      // created + the longest idle time + the longest run (60 s) + the 60 s set-up margin
+      const created = Date.parse(info.Created)
+      const deadline = Number(labels[LABELS.deadline])
+      expect(Math.abs(deadline - (created + maxIdleMs + 120_000))).toBeLessThan(2_000)
+      expect((await untilDone(grader, id)).result?.container).toBe('warm')
     } finally {
       await grader.close()
     }
