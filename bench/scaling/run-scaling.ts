@@ -10,9 +10,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, release, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readLoadavg } from './machine-load.js'
+import { readLoadavg, type LoadAverage } from './machine-load.js'
 import { measureRedisLimits, type RedisLimits } from './redis-limits.js'
-import { parseScalingOptions } from './scaling-options.js'
+import { scalingChartSvg } from './scaling-chart.js'
+import { parseScalingOptions, type ScalingOptions } from './scaling-options.js'
 import { startScalingHosts, stopScalingHosts, type ScalingHost } from './scaling-engines.js'
 import { formatReach, formatRedisTable, formatScalingTable, referenceThroughput, withEfficiency, workerReach, type ScalingRow, type WorkerReach } from './scaling-report.js'
 import { measureThroughput, type ThroughputResult } from './scaling-throughput.js'
@@ -29,6 +30,12 @@ function osName (): string {
 
 async function main (): Promise<void> {
   const options = parseScalingOptions(process.argv.slice(2))
+  if (options.redraw !== undefined) {
+    const record = JSON.parse(readFileSync(resolve(options.redraw), 'utf8')) as ScalingRecord
+    if (record.kind !== 'scaling') throw new Error(`${options.redraw} is not a record of bench:scaling`)
+    report(record, options.chart)
+    return
+  }
   if (!process.env.REDIS_URL) throw new Error('REDIS_URL is not set: run this through `npm run bench:scaling`')
   const startedAt = new Date()
   const loadAtStart = readLoadavg()
@@ -79,21 +86,7 @@ async function main (): Promise<void> {
   }
 
   const loadAtEnd = readLoadavg()
-  say('')
-  if (rows !== undefined && reach !== undefined) {
-    say(formatScalingTable(rows))
-    say('')
-    say(formatReach(reach))
-    say('')
-  }
-  if (redis !== undefined) {
-    say(`Redis ${redis.redisVersion}:`)
-    say(formatRedisTable(redis))
-    say('')
-  }
-  say(`load ${loadAtEnd.load1} ${loadAtEnd.load5} ${loadAtEnd.load15} at end`)
-
-  const record = {
+  const record: ScalingRecord = {
     kind: 'scaling',
     startedAt: startedAt.toISOString(),
     durationS: Math.round((Date.now() - startedAt.getTime()) / 1000),
@@ -101,13 +94,54 @@ async function main (): Promise<void> {
     load: { atStart: loadAtStart, atEnd: loadAtEnd },
     options,
     submission: 'one-test pytest suite (add)',
-    ...(rows !== undefined ? { configurations: rows, worker: reach } : {}),
+    ...(rows !== undefined && reach !== undefined ? { configurations: rows, worker: reach } : {}),
     ...(redis !== undefined ? { redis } : {}),
   }
-  const out = join(ROOT, options.out)
+  const out = resolve(ROOT, options.out)
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, JSON.stringify(record, null, 2) + '\n')
+  report(record, options.chart)
   say(`record: ${options.out}`)
+}
+
+/** What a run writes to docs/bench/scaling.json. */
+interface ScalingRecord {
+  kind: 'scaling'
+  startedAt: string
+  durationS: number
+  machine: { cores: number, memoryGb: number, os: string, kernel: string }
+  load: { atStart: LoadAverage, atEnd: LoadAverage }
+  options: ScalingOptions
+  submission: string
+  configurations?: ScalingRow[]
+  worker?: WorkerReach
+  redis?: RedisLimits
+}
+
+/** Prints the tables and draws the chart of a record (just measured, or read with --redraw). */
+function report (record: ScalingRecord, chart: string): void {
+  say('')
+  if (record.configurations !== undefined && record.worker !== undefined) {
+    say(formatScalingTable(record.configurations))
+    say('')
+    say(formatReach(record.worker))
+    say('')
+    const path = resolve(ROOT, chart)
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, scalingChartSvg(record.configurations, {
+      shareCores: record.options.shareCores,
+      referencePerS: referenceThroughput(record.configurations),
+      machine: `${record.machine.cores} cores, ${record.machine.os.replace(/ GNU\/Linux/, '').replace(/ \(.*\)$/, '')}`,
+    }))
+    say(`chart: ${chart}`)
+  }
+  if (record.redis !== undefined) {
+    say(`Redis ${record.redis.redisVersion}:`)
+    say(formatRedisTable(record.redis))
+    say('')
+  }
+  const { atStart, atEnd } = record.load
+  say(`load ${atStart.load1} ${atStart.load5} ${atStart.load15} at start, ${atEnd.load1} ${atEnd.load5} ${atEnd.load15} at end (${record.machine.cores} cores)`)
 }
 
 main().then(() => process.exit(0), (err: Error) => {

@@ -28,10 +28,14 @@ export const ScalingOptionsSchema = Type.Object({
   quick: Type.Boolean(),
   /** Where the JSON record goes, from the repository root. @defaultValue docs/bench/scaling.json */
   out: Type.String({ minLength: 1 }),
+  /** Where the chart goes, from the repository root. @defaultValue docs/images/scaling-throughput.svg */
+  chart: Type.String({ minLength: 1 }),
+  /** Draw the chart and print the tables again from this record, measuring nothing. */
+  redraw: Type.Optional(Type.String({ minLength: 1 })),
 })
 export type ScalingOptions = Static<typeof ScalingOptionsSchema>
 
-export const USAGE = 'npm run bench:scaling -- [--quick] [--hosts 1,2,4] [--share-cores 0.5] [--slots 8] [--in-flight 16] [--pool-size 0] [--gradings 60] [--warmup 16] [--redis-jobs 2000] [--only both|hosts|redis] [--out docs/bench/scaling.json]'
+export const USAGE = 'npm run bench:scaling -- [--quick] [--hosts 1,2,4] [--share-cores 0.5] [--slots 8] [--in-flight 16] [--pool-size 0] [--gradings 60] [--warmup 16] [--redis-jobs 2000] [--only both|hosts|redis] [--out docs/bench/scaling.json] [--chart docs/images/scaling-throughput.svg] [--redraw <record.json>]'
 
 /** Parses and checks the flags; throws one error naming every problem. */
 export function parseScalingOptions (argv: string[]): ScalingOptions {
@@ -50,6 +54,8 @@ export function parseScalingOptions (argv: string[]): ScalingOptions {
       'redis-jobs': { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
+      chart: { type: 'string' },
+      redraw: { type: 'string' },
     },
   })
   const quick = values.quick === true
@@ -67,6 +73,8 @@ export function parseScalingOptions (argv: string[]): ScalingOptions {
     only: values.only ?? 'both',
     quick,
     out: values.out ?? 'docs/bench/scaling.json',
+    chart: values.chart ?? 'docs/images/scaling-throughput.svg',
+    ...(values.redraw !== undefined ? { redraw: values.redraw } : {}),
   }
   const problems = [...Value.Errors(ScalingOptionsSchema, options)].map(e => `${e.instancePath || '/'} ${e.message}`)
   if (options.hosts[0] !== 1) problems.push('/hosts must start with 1: the one host holding the whole share is the reference')
