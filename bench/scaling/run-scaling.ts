@@ -15,7 +15,7 @@ import { measureRedisLimits, type RedisLimits } from './redis-limits.js'
 import { scalingChartSvg } from './scaling-chart.js'
 import { parseScalingOptions, type ScalingOptions } from './scaling-options.js'
 import { startScalingHosts, stopScalingHosts, type ScalingHost } from './scaling-engines.js'
-import { formatReach, formatRedisTable, formatScalingTable, referenceThroughput, withEfficiency, workerReach, type ScalingRow, type WorkerReach } from './scaling-report.js'
+import { formatKept, formatReach, formatRedisTable, formatScalingTable, referenceThroughput, withEfficiency, workerReach, type ScalingRow, type WorkerReach } from './scaling-report.js'
 import { measureThroughput, type ThroughputResult } from './scaling-throughput.js'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -125,6 +125,8 @@ function report (record: ScalingRecord, chart: string): void {
     say(formatScalingTable(record.configurations))
     say('')
     say(formatReach(record.worker))
+    const last = record.configurations.at(-1)!
+    if (last.keptBytesPerSubmission !== undefined) say(formatKept(last))
     say('')
     const path = resolve(ROOT, chart)
     mkdirSync(dirname(path), { recursive: true })

@@ -68,12 +68,18 @@ function table (head: string[], rows: string[][]): string {
 
 export function formatScalingTable (rows: ScalingRow[]): string {
   return table(
-    ['hosts', 'cores/host', 'slots/host', 'graded/s', 'efficiency', 'container cores', 'throttled', 'not pass', 'worker CPU ms/grading', 'Redis CPU µs/grading', 'machine busy cores'],
+    ['hosts', 'cores/host', 'slots/host', 'graded/s', 'efficiency', 'container cores', 'throttled', 'not pass', 'worker CPU ms/grading', 'Redis CPU µs/grading (net)', 'Redis idle µs/s', 'machine busy cores'],
     rows.map(r => [
       String(r.hosts), r.coresPerHost.toFixed(2), String(r.hostConcurrency), r.throughputPerS.toFixed(2), r.efficiency.toFixed(2),
       r.containerCores.toFixed(2), `${Math.round(r.throttledFraction * 100)} %`, String(r.notPassed),
-      r.processCpuMsPerGrading.toFixed(1), Math.round(r.redisCpuUsPerGrading).toString(), r.machineBusyCores.toFixed(2),
+      r.processCpuMsPerGrading.toFixed(1), `${Math.round(r.redisCpuUsPerGrading)} (${Math.round(r.redisNetCpuUsPerGrading)})`, Math.round(r.redisIdleCpuUsPerS).toString(), r.machineBusyCores.toFixed(2),
     ]))
+}
+
+/** One line on what Redis keeps of a finished submission, from the widest configuration. */
+export function formatKept (row: ScalingRow): string {
+  return `Redis memory per finished submission (kept GRADER_RESULT_TTL_S): ${Math.round(row.keptBytesPerSubmission)} B; by key: ` +
+    Object.entries(row.keptBytesPerSubmissionByKind).sort((a, b) => b[1] - a[1]).map(([k, b]) => `${k} ${Math.round(b)} B`).join(', ')
 }
 
 export function formatRedisTable (limits: RedisLimits): string {

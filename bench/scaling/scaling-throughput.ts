@@ -9,7 +9,7 @@ import { Redis } from 'ioredis'
 import { startTestGrader } from '../../test/helpers/grader.js'
 import { usageBetween, type ShareUsage } from './cpu-share.js'
 import { readMachineTicks } from './machine-load.js'
-import { readCounters } from './redis-info.js'
+import { keysMemoryBytes, readCounters } from './redis-info.js'
 import type { ScalingHost } from './scaling-engines.js'
 import { TRIVIAL_SUBMISSION } from './trivial-submission.js'
 
@@ -52,15 +52,26 @@ export interface ThroughputResult {
   throttledFraction: number
   /** This process (API, worker and load generator together): CPU ms per grading. */
   processCpuMsPerGrading: number
+  /** Redis memory the grader holds per finished submission (MEMORY USAGE over its keys / submissions graded), in bytes. */
+  keptBytesPerSubmission: number
+  /** {@link keptBytesPerSubmission} by kind of key. */
+  keptBytesPerSubmissionByKind: Record<string, number>
   /**
    * Redis's CPU per graded submission, in µs: everything a grading costs it (the job in and
    * out, the record, its files, progress, heartbeats, the held request). One Redis thread
    * carries at most 1e6 / this gradings per second.
    */
   redisCpuUsPerGrading: number
+  /** Redis's CPU per second with this grader idle (probes, heartbeats, blocking waits), in µs/s. */
+  redisIdleCpuUsPerS: number
+  /** {@link redisCpuUsPerGrading} less the idle cost over the stretch: what one more grading costs Redis, in µs. */
+  redisNetCpuUsPerGrading: number
   /** The whole machine's busy cores on average (other work on the machine included). */
   machineBusyCores: number
 }
+
+/** How long Redis's idle CPU is sampled before the load, in ms. */
+const IDLE_SAMPLE_MS = 5000
 
 /** Runs one configuration and closes its grader; the hosts stay up for the next. */
 export async function measureThroughput (plan: ThroughputPlan, onProgress: (line: string) => void = () => {}): Promise<ThroughputResult> {
@@ -89,6 +100,12 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
       const result = res.result as { status?: string, reason?: string, host?: string } | undefined
       return { outcome: [result?.status ?? 'none', result?.reason].filter(Boolean).join('/'), host: result?.host ?? 'unknown' }
     }
+    // Redis's CPU with the grader idle: probes, heartbeats and the worker's blocking wait cost
+    // it something every second whatever is graded; that part is taken out of the per-grading cost.
+    const idleBefore = await readCounters(redis)
+    const idleT0 = performance.now()
+    await new Promise(resolve => setTimeout(resolve, IDLE_SAMPLE_MS))
+    const redisIdleCpuUsPerS = ((await readCounters(redis)).cpuUs - idleBefore.cpuUs) / ((performance.now() - idleT0) / 1000)
     await closedLoop(plan.warmup, plan.inFlight, gradeOnce)
     onProgress(`  warmed up (${plan.warmup} gradings); measuring ${plan.gradings}`)
 
@@ -104,6 +121,9 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     const redisAfter = await readCounters(redis)
     const shares = plan.hosts.map((h, i) => usageBetween(sharesBefore[i]!, h.share.usage()))
 
+    // Everything the grader keeps of the finished submissions (results and files, kept for
+    // GRADER_RESULT_TTL_S); its few other keys (heartbeats, hosts) are in the count too.
+    const kept = await keysMemoryBytes(redis, grader.config.prefix)
     const perHost = countBy(outcomes.map(o => o.host))
     const total = shares.reduce<ShareUsage>((a, s) => ({
       usageUs: a.usageUs + s.usageUs, periods: a.periods + s.periods, throttledPeriods: a.throttledPeriods + s.throttledPeriods,
@@ -122,7 +142,11 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
       containerCores: total.usageUs / 1000 / elapsedMs,
       throttledFraction: total.periods > 0 ? total.throttledPeriods / total.periods : 0,
       processCpuMsPerGrading: (cpu.user + cpu.system) / 1000 / plan.gradings,
+      keptBytesPerSubmission: kept.bytes / (plan.warmup + plan.gradings),
+      keptBytesPerSubmissionByKind: Object.fromEntries(Object.entries(kept.byKind).map(([k, b]) => [k, b / (plan.warmup + plan.gradings)])),
       redisCpuUsPerGrading: (redisAfter.cpuUs - redisBefore.cpuUs) / plan.gradings,
+      redisIdleCpuUsPerS,
+      redisNetCpuUsPerGrading: Math.max(0, (redisAfter.cpuUs - redisBefore.cpuUs) - redisIdleCpuUsPerS * elapsedMs / 1000) / plan.gradings,
       machineBusyCores: (ticksAfter.busy - ticksBefore.busy) / Math.max(1, ticksAfter.total - ticksBefore.total) * availableParallelism(),
     }
   } finally {

@@ -5,7 +5,7 @@ import type { ThroughputResult } from '../../../bench/scaling/scaling-throughput
 
 const result = (hosts: number, throughputPerS: number): ThroughputResult => ({
   hosts, coresPerHost: 0.5 / hosts, hostConcurrency: 8 / hosts, inFlight: 16, gradings: 60, throughputPerS, elapsedMs: 1000,
-  notPassed: 0, outcomes: { pass: 60 }, perHost: {}, containerCores: 0.5, throttledFraction: 1, processCpuMsPerGrading: 50, redisCpuUsPerGrading: 900, machineBusyCores: 1.8,
+  notPassed: 0, outcomes: { pass: 60 }, perHost: {}, containerCores: 0.5, throttledFraction: 1, processCpuMsPerGrading: 50, keptBytesPerSubmission: 3000, keptBytesPerSubmissionByKind: {}, redisCpuUsPerGrading: 900, redisIdleCpuUsPerS: 2000, redisNetCpuUsPerGrading: 400, machineBusyCores: 1.8,
 })
 
 describe('scalingChartSvg', () => {

@@ -4,7 +4,7 @@ import type { ThroughputResult } from '../../../bench/scaling/scaling-throughput
 
 const result = (hosts: number, throughputPerS: number): ThroughputResult => ({
   hosts, coresPerHost: 1 / hosts, hostConcurrency: 4 / hosts, inFlight: 8, gradings: 40, throughputPerS, elapsedMs: 1000,
-  notPassed: 0, outcomes: { pass: 40 }, perHost: {}, containerCores: 0.9, throttledFraction: 0.5, processCpuMsPerGrading: 40, redisCpuUsPerGrading: 900, machineBusyCores: 1.5,
+  notPassed: 0, outcomes: { pass: 40 }, perHost: {}, containerCores: 0.9, throttledFraction: 0.5, processCpuMsPerGrading: 40, keptBytesPerSubmission: 3000, keptBytesPerSubmissionByKind: {}, redisCpuUsPerGrading: 900, redisIdleCpuUsPerS: 2000, redisNetCpuUsPerGrading: 400, machineBusyCores: 1.5,
 })
 
 describe('withEfficiency', () => {
