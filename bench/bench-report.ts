@@ -105,18 +105,24 @@ export function cdfChart (r: BenchRecord): string {
 
 /** p50 and p99 against the offered rate, with the SLA and the baseline's best throughput marked. */
 export function rateChart (r: BenchRecord): string {
-  const steps = r.grader.load.steps.filter(s => s.ok > 0)
-  const p50 = steps.map(s => ({ x: s.ratePerS, y: s.latency.p50 ?? NaN }))
-  const p99 = steps.map(s => ({ x: s.ratePerS, y: s.latency.p99 ?? NaN }))
+  const answered = r.grader.load.steps.filter(s => s.ok > 0)
+  // The lines go through the last try at each rate; a try repeated after it fell short is a hollow dot.
+  const last = answered.filter((s, i) => answered.slice(i + 1).every(t => t.ratePerS !== s.ratePerS))
+  const earlier = answered.filter(s => !last.includes(s))
+  const p50 = last.map(s => ({ x: s.ratePerS, y: s.latency.p50 ?? NaN }))
+  const p99 = last.map(s => ({ x: s.ratePerS, y: s.latency.p99 ?? NaN }))
+  const earlierP99 = earlier.map(s => ({ x: s.ratePerS, y: s.latency.p99 ?? NaN }))
+  const steps = answered
   const best = r.baseline.best.throughputPerS
   const maxRate = Math.max(1.5 * best, ...steps.map(s => s.ratePerS)) * 1.05
   return lineChart({
     title: `Latency against offered rate (open loop, ${r.grader.load.series} grader)`,
     x: { label: 'offered rate (submissions per second)', scale: 'linear', min: 0, max: maxRate },
-    y: logAxisFor('latency (ms, log scale)', [...p50, ...p99].map(p => p.y).concat([r.grader.load.slaMs])),
+    y: logAxisFor('latency (ms, log scale)', [...p50, ...p99, ...earlierP99].map(p => p.y).concat([r.grader.load.slaMs])),
     series: [
       { name: 'grader p50', points: p50, color: COLORS.p50, markers: true },
       { name: 'grader p99', points: p99, color: COLORS.p99, markers: true },
+      ...(earlierP99.length > 0 ? [{ name: 'p99 of an earlier try at that rate (fell short, repeated)', points: earlierP99, color: COLORS.p99, dotsOnly: true }] : []),
     ],
     hlines: [{ at: r.grader.load.slaMs, label: `SLA ${r.grader.load.slaMs} ms`, color: COLORS.sla }],
     vlines: [

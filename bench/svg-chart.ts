@@ -15,6 +15,8 @@ export interface Series {
   dashed?: boolean
   /** Draw a dot at each point. */
   markers?: boolean
+  /** Draw the dots only, no line between them (hollow dots). */
+  dotsOnly?: boolean
 }
 
 export interface Axis {
@@ -138,6 +140,10 @@ export function lineChart (spec: ChartSpec): string {
     for (const p of pts.slice(s.step === true ? 0 : 1)) {
       d += s.step === true ? ` H${r1(px(p.x))} V${r1(py(p.y))}` : ` L${r1(px(p.x))},${r1(py(p.y))}`
     }
+    if (s.dotsOnly === true) {
+      for (const p of pts) out.push(`<circle cx="${r1(px(p.x))}" cy="${r1(py(p.y))}" r="3.5" fill="#ffffff" stroke="${s.color}" stroke-width="1.5"/>`)
+      continue
+    }
     out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="5 3"' : ''}/>`)
     if (s.markers === true) for (const p of pts) out.push(`<circle cx="${r1(px(p.x))}" cy="${r1(py(p.y))}" r="3.5" fill="${s.color}"/>`)
   }
@@ -146,7 +152,9 @@ export function lineChart (spec: ChartSpec): string {
   if (spec.series.length > 0) out.push(`<rect x="${MARGIN.left + 4}" y="${MARGIN.top + 5}" width="${legendW}" height="${spec.series.length * 18 + 4}" fill="#ffffff" fill-opacity="0.85"/>`)
   spec.series.forEach((s, i) => {
     const y = MARGIN.top + 16 + i * 18
-    out.push(`<line x1="${MARGIN.left + 10}" y1="${y}" x2="${MARGIN.left + 34}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="5 3"' : ''}/>`)
+    out.push(s.dotsOnly === true
+      ? `<circle cx="${MARGIN.left + 22}" cy="${y}" r="3.5" fill="#ffffff" stroke="${s.color}" stroke-width="1.5"/>`
+      : `<line x1="${MARGIN.left + 10}" y1="${y}" x2="${MARGIN.left + 34}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="5 3"' : ''}/>`)
     out.push(`<text x="${MARGIN.left + 40}" y="${y}" dominant-baseline="middle">${escapeXml(s.name)}</text>`)
   })
   out.push('</svg>')
