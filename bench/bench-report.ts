@@ -38,7 +38,7 @@ export function markdownReport (r: BenchRecord): string {
     ...faultLines(r),
     ...(() => {
       const pool = poolCounts(warm?.hosts)
-      return pool === undefined ? [] : ['', `Warm pool during the warm sequential run (GET /v1/hosts): ${pool.hits} hits, ${pool.misses} misses.`]
+      return pool === undefined ? [] : ['', `Warm pool during the warm sequential run (GET /v1/hosts): hits ${pool.hits}, misses ${pool.misses}.`]
     })(),
     '',
     'Targets (ratios of this run):',
