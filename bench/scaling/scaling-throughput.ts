@@ -4,6 +4,7 @@
  * closed loop with more submissions in flight than it has slots, so it runs saturated.
  */
 import { availableParallelism } from 'node:os'
+import { basename } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Redis } from 'ioredis'
 import { startTestGrader } from '../../test/helpers/grader.js'
@@ -44,7 +45,7 @@ export interface ThroughputResult {
   notPassed: number
   /** Measured gradings per outcome (`pass`, `error/internal`, …). */
   outcomes: Record<string, number>
-  /** Measured gradings per host id, to show the scheduler spread the load. */
+  /** Measured gradings per host (engine name), to show the scheduler spread the load. */
   perHost: Record<string, number>
   /** CPU the containers used, summed over the shares, in cores on average (at most the total share). */
   containerCores: number
@@ -124,7 +125,9 @@ export async function measureThroughput (plan: ThroughputPlan, onProgress: (line
     // Everything the grader keeps of the finished submissions (results and files, kept for
     // GRADER_RESULT_TTL_S); its few other keys (heartbeats, hosts) are in the count too.
     const kept = await keysMemoryBytes(redis, grader.config.prefix)
-    const perHost = countBy(outcomes.map(o => o.host))
+    // By engine name: a host's id is made from its socket path, which names this machine's folders.
+    const hostName = (id: string) => plan.hosts.find(h => id.includes(basename(h.engine.root)))?.engine.name ?? 'other'
+    const perHost = countBy(outcomes.map(o => hostName(o.host)))
     const total = shares.reduce<ShareUsage>((a, s) => ({
       usageUs: a.usageUs + s.usageUs, periods: a.periods + s.periods, throttledPeriods: a.throttledPeriods + s.throttledPeriods,
     }), { usageUs: 0, periods: 0, throttledPeriods: 0 })
