@@ -149,6 +149,10 @@ export class CpuShare {
    */
   remove (): void {
     for (const dir of this.dirs()) removeTree(dir)
+    // dockerd's cgroupfs driver also made the parent in every other v1 hierarchy (memory, pids, …).
+    if (this.version === CgroupVersion.v1) {
+      for (const hierarchy of subCgroups(this.root)) removeTree(join(this.root, hierarchy, this.name))
+    }
   }
 
   private dirs (): string[] {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -76,5 +76,25 @@ describe('CpuShare on a cgroup v1 layout', () => {
 
   it('refuses a name that is not a plain cgroup name', () => {
     expect(() => CpuShare.create('../escape', 1, v1Root())).toThrow(/cgroup name/)
+  })
+})
+
+describe('CpuShare.remove on a cgroup v1 layout', () => {
+  it('removes the share from every hierarchy dockerd made it in, with the cgroups below it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cpu-share-'))
+    try {
+      for (const h of ['cpu', 'cpuacct', 'memory', 'pids']) mkdirSync(join(root, h))
+      writeFileSync(join(root, 'cpu', 'cpu.cfs_quota_us'), '-1')
+      const share = CpuShare.create('grader-scale-a', 1, root)
+      // What dockerd adds when a container starts under --cgroup-parent=/grader-scale-a.
+      mkdirSync(join(root, 'memory', 'grader-scale-a', 'container-id'), { recursive: true })
+      mkdirSync(join(root, 'pids', 'grader-scale-a'))
+      share.remove()
+      // Only the hierarchies holding no control files: in a plain folder (unlike cgroupfs) the
+      // quota files written by create() are real files, so rmdir leaves cpu/ where it is.
+      for (const h of ['cpuacct', 'memory', 'pids']) expect(existsSync(join(root, h, 'grader-scale-a'))).toBe(false)
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
   })
 })
