@@ -14,7 +14,7 @@ import { readLoadavg, type LoadAverage } from './machine-load.js'
 import { measureRedisLimits, type RedisLimits } from './redis-limits.js'
 import { scalingChartSvg } from './scaling-chart.js'
 import { parseScalingOptions, type ScalingOptions } from './scaling-options.js'
-import { startScalingHosts, stopScalingHosts, type ScalingHost } from './scaling-engines.js'
+import { ScalingHosts } from './scaling-engines.js'
 import { formatKept, formatReach, formatRedisTable, formatScalingTable, referenceThroughput, withEfficiency, workerReach, type ScalingRow, type WorkerReach } from './scaling-report.js'
 import { measureThroughput, type ThroughputResult } from './scaling-throughput.js'
 
@@ -45,13 +45,13 @@ async function main (): Promise<void> {
   let reach: WorkerReach | undefined
   if (options.only !== 'redis') {
     const most = Math.max(...options.hosts)
-    let hosts: ScalingHost[] = []
-    const stop = () => { void stopScalingHosts(hosts).finally(() => process.exit(130)) }
+    const engines = new ScalingHosts()
+    const stop = () => { void engines.stop().finally(() => process.exit(130)) }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
     try {
       say(`starting ${most} extra dockerd engines, each with its containers under a CPU share`)
-      hosts = await startScalingHosts(most, options.shareCores, say)
+      const hosts = await engines.start(most, options.shareCores, say)
       const results: ThroughputResult[] = []
       // One host again at the end: the machine is shared, and the two one-host runs bracket
       // the others, so drift in the machine's other load shows (and is averaged in the reference).
@@ -73,7 +73,7 @@ async function main (): Promise<void> {
       const widest = rows.reduce((a, b) => (b.hosts > a.hosts ? b : a))
       reach = workerReach(widest.processCpuMsPerGrading, referenceThroughput(results) / options.shareCores)
     } finally {
-      await stopScalingHosts(hosts)
+      await engines.stop()
       process.removeListener('SIGINT', stop)
       process.removeListener('SIGTERM', stop)
     }

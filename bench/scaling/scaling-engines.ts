@@ -44,43 +44,60 @@ export function hostName (index: number): string {
 }
 
 /**
- * Starts `count` engines, each under a share of `initialCores`, in turn (copying the image
- * into two engines at once would only race for the same disk). On failure, what was started
- * is stopped before the error is thrown.
+ * The hosts of a run, as they come up. Kept by the caller from before the first engine
+ * starts, so that an interrupt while engines are still starting stops those already up and
+ * the one on its way (`pending`), not only a finished list.
  */
-export async function startScalingHosts (count: number, initialCores: number,
-  onProgress: (line: string) => void = () => {}): Promise<ScalingHost[]> {
-  const hosts: ScalingHost[] = []
-  const configDir = mkdtempSync(join(tmpdir(), 'grader-scaling-'))
-  try {
-    for (let i = 0; i < count; i++) {
-      const name = hostName(i)
-      const share = CpuShare.create(`grader-${name}`, initialCores)
-      share.setWeight(SHARE_WEIGHT)
-      const configFile = join(configDir, `${name}.json`)
-      writeFileSync(configFile, JSON.stringify(engineDaemonConfig(share.cgroupParent), null, 2) + '\n')
-      try {
-        const engine = await startDockerd(name, { configFile })
-        hosts.push({ engine, share })
-        onProgress(`host ${name} up: dockerd answered in ${engine.timings.startMs} ms, image copied in ${engine.timings.loadMs} ms`)
-      } catch (err) {
-        share.remove()
-        throw err
-      }
-    }
-    return hosts
-  } catch (err) {
-    await stopScalingHosts(hosts)
-    throw err
-  } finally {
-    rmSync(configDir, { recursive: true, force: true })
-  }
-}
+export class ScalingHosts {
+  readonly hosts: ScalingHost[] = []
+  private pending: Promise<unknown> = Promise.resolve()
+  private stopped = false
 
-/** Stops every engine, then removes its share (a cgroup goes only once its processes are gone). */
-export async function stopScalingHosts (hosts: ScalingHost[]): Promise<void> {
-  for (const { engine, share } of hosts) {
-    await engine.stop().catch(() => {})
-    share.remove()
+  /**
+   * Starts `count` engines, each under a share of `initialCores`, in turn (copying the image
+   * into two engines at once would only race for the same disk). On failure, what was
+   * started is stopped before the error is thrown.
+   */
+  async start (count: number, initialCores: number, onProgress: (line: string) => void = () => {}): Promise<ScalingHost[]> {
+    const configDir = mkdtempSync(join(tmpdir(), 'grader-scaling-'))
+    try {
+      for (let i = 0; i < count && !this.stopped; i++) {
+        const name = hostName(i)
+        const share = CpuShare.create(`grader-${name}`, initialCores)
+        share.setWeight(SHARE_WEIGHT)
+        const configFile = join(configDir, `${name}.json`)
+        writeFileSync(configFile, JSON.stringify(engineDaemonConfig(share.cgroupParent), null, 2) + '\n')
+        const starting = startDockerd(name, { configFile })
+        this.pending = starting.catch(() => {})
+        try {
+          const engine = await starting
+          this.hosts.push({ engine, share })
+          onProgress(`host ${name} up: dockerd answered in ${engine.timings.startMs} ms, image copied in ${engine.timings.loadMs} ms`)
+        } catch (err) {
+          share.remove()
+          throw err
+        }
+        if (this.stopped) break
+      }
+      if (this.stopped) throw new Error('interrupted while starting the engines')
+      return this.hosts
+    } catch (err) {
+      await this.stop()
+      throw err
+    } finally {
+      rmSync(configDir, { recursive: true, force: true })
+    }
+  }
+
+  /** Waits for an engine still starting, then stops every engine and removes its share. Safe to call twice. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    await this.pending
+    // Wait for start() to record the engine that was pending, if it came up.
+    await new Promise(resolve => setImmediate(resolve))
+    for (const { engine, share } of this.hosts.splice(0)) {
+      await engine.stop().catch(() => {})
+      share.remove()
+    }
   }
 }
