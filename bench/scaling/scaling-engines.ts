@@ -52,6 +52,8 @@ export class ScalingHosts {
   readonly hosts: ScalingHost[] = []
   private pending: Promise<unknown> = Promise.resolve()
   private stopped = false
+  /** The daemon.json files, until stop(): an interrupt exits without reaching start()'s finally. */
+  private configDir: string | undefined
 
   /**
    * Starts `count` engines, each under a share of `initialCores`, in turn (copying the image
@@ -60,6 +62,7 @@ export class ScalingHosts {
    */
   async start (count: number, initialCores: number, onProgress: (line: string) => void = () => {}): Promise<ScalingHost[]> {
     const configDir = mkdtempSync(join(tmpdir(), 'grader-scaling-'))
+    this.configDir = configDir
     try {
       for (let i = 0; i < count && !this.stopped; i++) {
         const name = hostName(i)
@@ -92,6 +95,7 @@ export class ScalingHosts {
   /** Waits for an engine still starting, then stops every engine and removes its share. Safe to call twice. */
   async stop (): Promise<void> {
     this.stopped = true
+    if (this.configDir !== undefined) rmSync(this.configDir, { recursive: true, force: true })
     await this.pending
     // Wait for start() to record the engine that was pending, if it came up.
     await new Promise(resolve => setImmediate(resolve))
