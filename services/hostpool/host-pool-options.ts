@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Value } from 'typebox/value'
-import { ConfigError } from '../shared/config/config.js'
+import { ConfigError, readEnv } from '../shared/config/config.js'
 
 /**
  * How hosts are probed, judged and recycled (environment, one schema for the
@@ -87,12 +86,7 @@ export interface HostPoolOptions {
 }
 
 export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): HostPoolOptions {
-  const raw: Record<string, unknown> = {}
-  for (const key of Object.keys(HostPoolEnvSchema.properties)) {
-    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]
-  }
-  const value = Value.Default(HostPoolEnvSchema, Value.Convert(HostPoolEnvSchema, raw))
-  const problems = [...Value.Errors(HostPoolEnvSchema, value)].map(e => `${e.instancePath.slice(1)} ${e.message}`)
+  const { value, problems } = readEnv(HostPoolEnvSchema, env)
   if (problems.length > 0) throw new ConfigError(problems)
   const e = value as Static<typeof HostPoolEnvSchema>
   return Object.freeze({

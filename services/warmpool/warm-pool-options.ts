@@ -1,6 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Value } from 'typebox/value'
-import { ConfigError } from '../shared/config/config.js'
+import { ConfigError, readEnv } from '../shared/config/config.js'
 
 /** The warm pool's settings from the environment (one schema, read by the worker). */
 export const WarmPoolEnvSchema = Type.Object({
@@ -44,12 +43,7 @@ export interface WarmPoolOptions {
 
 /** Reads the pool's settings from the environment; throws ConfigError naming every problem. */
 export function loadWarmPoolOptions (env: NodeJS.ProcessEnv = process.env): WarmPoolOptions {
-  const raw: Record<string, unknown> = {}
-  for (const key of Object.keys(WarmPoolEnvSchema.properties)) {
-    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key]
-  }
-  const value = Value.Default(WarmPoolEnvSchema, Value.Convert(WarmPoolEnvSchema, raw))
-  const problems = [...Value.Errors(WarmPoolEnvSchema, value)].map(e => `${e.instancePath.slice(1)} ${e.message}`)
+  const { value, problems } = readEnv(WarmPoolEnvSchema, env)
   if (problems.length > 0) throw new ConfigError(problems)
   const e = value as Static<typeof WarmPoolEnvSchema>
   return { size: e.GRADER_POOL_SIZE, maxIdleMs: e.GRADER_POOL_MAX_IDLE_MS, ...WARM_POOL_BUDGETS }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { RuntimeImage } from '../hostpool/docker-host.js'
 import type { Limits } from '../shared/config/limits.js'
-import type { HostState } from '../shared/store/host-registry.js'
+import type { HostPoolView, HostState } from '../shared/store/host-registry.js'
 import { poolTarget, poolUsable, roomForOneMore } from './pool-sizing.js'
 import type { WarmPoolOptions } from './warm-pool-options.js'
 
@@ -49,22 +49,8 @@ export interface WarmPoolDeps<H extends PoolHost, S extends WarmSession> {
   now?: () => number
 }
 
-/** The pool's state on one host, as `GET /v1/hosts` and `/metrics` show it. Counts are since the worker started. */
-export interface WarmPoolStats {
-  /** Containers it aims to keep ready now (per image). */
-  target: number
-  /** Ready for a submission. */
-  ready: number
-  /** Handed to a submission and not yet removed. */
-  inUse: number
-  created: number
-  /** Removed unused: aged out, image changed, host drained or unhealthy, or failed to warm up. */
-  discarded: number
-  /** Submissions that got a warm container. */
-  hits: number
-  /** Submissions that ran cold (pool empty, or limits or image it cannot serve). */
-  misses: number
-}
+/** The pool's state on one host, as `GET /v1/hosts` and `/metrics` show it (the worker publishes it as is). */
+export type WarmPoolStats = HostPoolView
 
 interface Entry<S> {
   session: S

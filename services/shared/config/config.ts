@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { hostname } from 'node:os'
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TObject } from 'typebox'
 import { Value } from 'typebox/value'
 
 /**
@@ -147,17 +147,26 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The environment variables a schema names, coerced from strings, defaulted
+ * and checked: the value (valid only when `problems` is empty) and every
+ * problem in words. Unset and empty variables take the schema's default.
+ */
+export function readEnv (schema: TObject, env: NodeJS.ProcessEnv): { value: unknown, problems: string[] } {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const value = Value.Default(schema, Value.Convert(schema, raw))
+  return { value, problems: [...Value.Errors(schema, value)].map(e => `${e.instancePath.slice(1) || 'env'} ${e.message}`) }
+}
+
 const list = (s: string): string[] => s.split(',').map(x => x.trim()).filter(Boolean)
 
 /** Reads, coerces, defaults and validates the environment; throws one ConfigError listing every problem. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
-  const raw: Record<string, unknown> = {}
-  for (const key of Object.keys(EnvSchema.properties)) {
-    const value = env[key]
-    if (value !== undefined && value !== '') raw[key] = value
-  }
-  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw))
-  const problems = [...Value.Errors(EnvSchema, withDefaults)].map(e => `${e.instancePath.slice(1) || 'env'} ${e.message}`)
+  const { value: withDefaults, problems } = readEnv(EnvSchema, env)
   const dockerHosts = (withDefaults as { DOCKER_HOSTS?: unknown }).DOCKER_HOSTS
   if (typeof dockerHosts === 'string') {
     if (list(dockerHosts).length === 0) problems.push('DOCKER_HOSTS names no Docker endpoint')

@@ -36,12 +36,18 @@ export interface HostView {
 
 /** The warm pool on one host as its worker publishes it: containers now, and counts since the worker started. */
 export interface HostPoolView {
+  /** Containers it aims to keep ready now (per image). */
   target: number
+  /** Ready for a submission. */
   ready: number
+  /** Handed to a submission and not yet removed. */
   inUse: number
   created: number
+  /** Removed unused: aged out, image changed, host drained or unhealthy, or unable to take a run's limits. */
   discarded: number
+  /** Submissions that got a warm container. */
   hits: number
+  /** Submissions that ran cold (pool empty, or limits, image or runtime it cannot serve). */
   misses: number
 }
 
