@@ -32,8 +32,10 @@ export const SUBMISSION_BOUNDS = {
 const limit = (key: keyof typeof LIMITS) =>
   Type.Optional(Type.Number({ description: `${LIMITS[key].description} (${LIMITS[key].unit}); clamped to ${LIMITS[key].min}..${LIMITS[key].max}` }))
 
+/** Every key of the one limits table (`LIMITS`), each optional: a unit test holds the two together. */
 export const LimitsRequestSchema = Type.Object({
   timeoutMs: limit('timeoutMs'),
+  testTimeoutMs: limit('testTimeoutMs'),
   memoryMb: limit('memoryMb'),
   cpus: limit('cpus'),
   pids: limit('pids'),

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { LANGUAGE_LIMITS, LIMIT_KEYS, LIMITS, resolveLimits, type LimitKey } from '../../../services/shared/config/limits.js'
+import { Value } from 'typebox/value'
+import { LimitsRequestSchema } from '../../../services/shared/contracts/submission-schema.js'
 
 /** A language made up for these tests, so real overrides can change freely. */
 const LANG = 'testlang'
@@ -121,5 +123,14 @@ describe('testTimeoutMs', () => {
     const limits = resolveLimits('python', requested)
     expect(limits.testTimeoutMs).toBeLessThanOrEqual(limits.timeoutMs)
     expect(limits.testTimeoutMs).toBeGreaterThanOrEqual(LIMITS.testTimeoutMs.min)
+  })
+})
+
+describe('the request schema of limits', () => {
+  it('accepts every key of the limits table, and nothing else', () => {
+    const all = Object.fromEntries(LIMIT_KEYS.map(key => [key, LIMITS[key].default]))
+    expect(Value.Errors(LimitsRequestSchema, all).length).toBe(0)
+    expect(Object.keys(LimitsRequestSchema.properties).sort()).toEqual([...LIMIT_KEYS].sort())
+    expect(Value.Check(LimitsRequestSchema, { ...all, walltime: 1 })).toBe(false)
   })
 })
