@@ -103,6 +103,8 @@ export class SandboxSession {
   private ran = false
   private closing: Promise<void> | undefined
   private readonly closedWaiters: Array<() => void> = []
+  /** The agent's stream ended (it reported, died, or the container went): no job can be given it. */
+  private agentGone = false
   private deadline: NodeJS.Timeout | undefined
 
   private constructor (
@@ -118,6 +120,7 @@ export class SandboxSession {
       timedOut: false, oomKilled: false, runnerExitCode: null, limits,
     }
     this.events = followAgent(stream, container.modem.demuxStream.bind(container.modem), this.obs, () => this.onProgress)
+    void this.events.done.then(() => { this.agentGone = true })
   }
 
   /** Creates, attaches and starts one grading container. Whatever fails, nothing is left behind. */
@@ -304,6 +307,9 @@ export class SandboxSession {
    * longer answers, is logged and left to the reaper and the host's recycle.
    */
   get containerId (): string { return this.container.id }
+
+  /** Whether a job can still be given to this container: not run, not closing, its agent still there. */
+  get usable (): boolean { return !this.ran && this.closing === undefined && !this.agentGone }
 
   /** A warm container's creation and start are not part of the run it is given: its stages start at the job. */
   handedOver (): void {

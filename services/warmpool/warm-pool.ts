@@ -19,6 +19,8 @@ export interface PoolHost {
 /** What the pool needs of a warm container (a SandboxSession is one). */
 export interface WarmSession {
   readonly containerId: string
+  /** False once its agent is gone (the container died while it waited): never handed out. */
+  readonly usable: boolean
   /** Sets the run's CPU and pids limits; throws if it cannot. */
   retune: (limits: Limits) => Promise<void>
   /** Names the container after its submission, best effort. */
@@ -126,7 +128,7 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
     const st = this.hostState(lease.host.id)
     st.takes.push(this.now())
     const i = st.idle.findIndex(e => e.language === lease.image.language && e.ref === lease.image.ref &&
-      e.runtime === lease.runtime && e.memoryMb === limits.memoryMb && !this.aged(e))
+      e.runtime === lease.runtime && e.memoryMb === limits.memoryMb && !this.aged(e) && e.session.usable)
     if (i < 0) {
       st.misses++
       this.refill()
@@ -245,7 +247,8 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
     for (const entry of st.idle) {
       const why = this.stopped
         ? 'stopping'
-        : !usable ? 'host takes no work' : host.images.get(entry.language)?.ref !== entry.ref ? 'image changed' : this.aged(entry) ? 'idle too long' : null
+        : !usable ? 'host takes no work' : host.images.get(entry.language)?.ref !== entry.ref ? 'image changed'
+          : this.aged(entry) ? 'idle too long' : !entry.session.usable ? 'container died' : null
       if (why === null) {
         keep.push(entry)
         continue

@@ -1,7 +1,6 @@
 import type { Job } from 'bullmq'
 import type { Logger } from 'pino'
-import type { HostPool } from '../hostpool/host-pool.js'
-import type { Lease } from '../hostpool/host-pool.js'
+import type { HostPool, Lease } from '../hostpool/host-pool.js'
 import type { RunProgress } from '../sandbox/sandbox-run.js'
 import { SandboxSession, type SandboxOpenInput } from '../sandbox/sandbox-session.js'
 import { decideVerdict } from '../sandbox/verdict.js'

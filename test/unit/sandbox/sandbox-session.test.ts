@@ -76,7 +76,7 @@ function fakeDocker (agent: Agent, faults: { start?: Error, remove?: Error, exec
     remove: async () => { calls.push('remove'); if (faults.remove) throw faults.remove },
   }
   const docker: SandboxDocker = { createContainer: async () => { calls.push('create'); return container } }
-  return { docker, calls, job: () => job }
+  return { docker, calls, job: () => job, agentExits: () => { stream.push(null) } }
 }
 
 function capturedLog () {
@@ -146,6 +146,22 @@ describe('SandboxSession', () => {
     const { observation } = await session.run(JOB)
     expect(observation.report?.complete).toBe(true)
     await session.close()
+  })
+
+  it('is usable for a job until it runs one, and not once its agent\'s stream ended', async () => {
+    const { docker } = fakeDocker('passes')
+    const session = await SandboxSession.open(docker, OPEN, capturedLog().log)
+    await session.warm(1000)
+    expect(session.usable).toBe(true)
+    await session.run(JOB)
+    expect(session.usable).toBe(false)
+    const other = fakeDocker('passes')
+    const dying = await SandboxSession.open(other.docker, OPEN, capturedLog().log)
+    await dying.warm(1000)
+    other.agentExits()
+    await new Promise(resolve => setImmediate(resolve))
+    expect(dying.usable).toBe(false)
+    await dying.close()
   })
 
   it('retunes CPU and pids through docker update before the run, and only when they differ', async () => {

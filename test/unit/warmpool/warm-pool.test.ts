@@ -32,6 +32,7 @@ class FakeSession implements WarmSession {
   named: string[] = []
   retuneFails = false
   removed = false
+  usable = true
   private resolveClosed!: () => void
   readonly closed = new Promise<void>(resolve => { this.resolveClosed = resolve })
   constructor (readonly spec: WarmSpec<FakeHost>) {}
@@ -189,6 +190,17 @@ describe('WarmPool', () => {
       await f.settle()
       expect(f.pool.stats('h0').ready).toBe(1)
     }
+  })
+
+  it('never hands out a container whose agent died while it waited, and replaces it', async () => {
+    const f = fixture()
+    await f.settle()
+    const dead = f.opened[0]!
+    dead.usable = false
+    expect(await f.pool.take(f.lease(), DEFAULTS, 's1')).not.toBe(dead)
+    await f.settle()
+    expect(dead.removed).toBe(true)
+    expect(f.pool.stats('h0').discarded).toBe(1)
   })
 
   it('serves a lease only from its own host', async () => {
