@@ -1,4 +1,5 @@
 import type { Limits } from '../config/limits.js'
+import type { Lane } from './vocabulary.js'
 
 /**
  * What the API puts on the queue and a worker grades. Limits are already
@@ -24,6 +25,10 @@ export interface GradingJob {
    * `submissionId` is then a `collect-` id that names no submission.
    */
   collectOnly?: boolean
+  /** The tenant whose key posted it (`BOOTSTRAP_TENANT` for the keys of the environment). Absent on jobs queued before tenants existed. */
+  tenant?: string
+  /** Its priority lane; absent means `practice`. */
+  lane?: Lane
   /** When the API accepted it (epoch ms): the start of the queue-wait stage. */
   enqueuedAt: number
 }

@@ -1,11 +1,15 @@
 import { Type, type Static } from 'typebox'
 import { LIMITS } from '../config/limits.js'
+import { LANES } from './vocabulary.js'
 
 /**
  * Bounds on what a request may carry. Past the file bounds the API answers
  * 413 (`payload_too_large`), past a path's length 400 (`invalid_path`), past
  * the metadata bounds 400 (`invalid_metadata`).
  */
+/** A priority lane (see `LANES`). */
+export const LaneSchema = Type.Union(LANES.map(lane => Type.Literal(lane)))
+
 export const SUBMISSION_BOUNDS = {
   /** Most files in `files` and `tests` together. */
   maxFiles: 64,
@@ -89,6 +93,11 @@ export const SubmissionRequestSchema = Type.Object({
    * address `GRADER_CALLBACK_ALLOW` allows (by default: public addresses only).
    */
   callbackUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  /**
+   * The priority lane: `exam`, `interactive`, `practice` (the default) or `regrade`.
+   * A key may be limited to some lanes (403 `forbidden` for another).
+   */
+  priority: Type.Optional(LaneSchema),
 }, { additionalProperties: false })
 export type SubmissionRequest = Static<typeof SubmissionRequestSchema>
 
@@ -162,6 +171,10 @@ export const SubmissionSchema = Type.Object({
   batch: Type.Optional(Type.String()),
   /** Regrades only: the submission this one grades again. */
   regradeOf: Type.Optional(Type.String()),
+  /** The tenant whose key posted it; never shown to another tenant. */
+  tenant: Type.Optional(Type.String()),
+  /** The priority lane it was queued in. */
+  priority: Type.Optional(LaneSchema),
   /** Ids of the submissions that graded this one again (regrades), oldest first; absent when none. */
   regrades: Type.Optional(Type.Array(Type.String())),
   result: Type.Optional(ResultSchema),

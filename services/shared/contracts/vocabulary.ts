@@ -41,3 +41,20 @@ export type Reason = (typeof Reason)[keyof typeof Reason]
 /** Languages a grader can know about; which ones a host can grade is discovered from image labels. */
 export const Language = { python: 'python' } as const
 export type Language = (typeof Language)[keyof typeof Language]
+
+/**
+ * Priority lanes of a submission, highest first. Within a tenant's fair
+ * share a higher lane always goes first; `regrade` only takes capacity no
+ * other lane of any tenant wants.
+ */
+export const LANES = ['exam', 'interactive', 'practice', 'regrade'] as const
+export type Lane = (typeof LANES)[number]
+/** The lane of a submission that names none. */
+export const DEFAULT_LANE: Lane = 'practice'
+
+/** What a key may do: `submit` (post, read its own submissions), `read` (read the tenant's), `admin` (challenges, tenants, keys), `metrics` (`/metrics`). */
+export const ROLES = ['submit', 'read', 'admin', 'metrics'] as const
+export type Role = (typeof ROLES)[number]
+
+/** The tenant the keys of `GRADER_API_KEYS` and `GRADER_ADMIN_KEYS` belong to. */
+export const BOOTSTRAP_TENANT = 'default'
