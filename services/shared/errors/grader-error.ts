@@ -47,6 +47,11 @@ export const ERROR_CATALOG = {
   feedback_budget: { status: 429, retryable: true },
   /** Redis or every Docker host is unreachable. */
   unavailable: { status: 503, retryable: true },
+  /**
+   * The pool cannot grade one more submission of this lane within its SLA (`GRADER_SLA_MS`):
+   * refused at once rather than accepted and answered late; `Retry-After` is the estimated time until there is room.
+   */
+  over_capacity: { status: 503, retryable: true },
   /** A bug of ours; details are in the server log, never in the answer. */
   internal: { status: 500, retryable: false },
 
