@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq'
+import { Queue, Worker } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { HostPool } from '../hostpool/host-pool.js'
@@ -20,7 +20,10 @@ import { resolveLimits } from '../shared/config/limits.js'
 import type { DockerHost } from '../hostpool/docker-host.js'
 import { WarmPool } from '../warmpool/warm-pool.js'
 import { loadWarmPoolOptions, type WarmPoolOptions } from '../warmpool/warm-pool-options.js'
+import { FairQueue } from '../shared/queue/fair-queue.js'
+import { gradingJobOptions } from '../shared/queue/grading-job-options.js'
 import { countBatchMember } from './batch-completion.js'
+import { FairFeeder } from './fair-feeder.js'
 import { ContainerRemovals } from './container-removals.js'
 import { createGradeProcessor, INTERNAL_MESSAGE, queueWebhook } from './grade-submission.js'
 
@@ -102,10 +105,17 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   await beat()
 
   let worker: Worker<GradingJob> | undefined
-  // Ops changes reach every worker at once over pub/sub (a subscriber needs its own connection).
+  let feeder: FairFeeder | undefined
+  const fair = new FairQueue(redis, config.prefix)
+  // Ops changes reach every worker at once over pub/sub (a subscriber needs its own connection);
+  // so do the API's wake-ups of the fair queue.
   const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null })
   subscriber.on('error', (err: Error) => log.warn({ err }, 'host events connection error'))
-  subscriber.on('message', (_channel: string, message: string) => {
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === fair.wakeChannel) {
+      feeder?.kick()
+      return
+    }
     void (async () => {
       const event = JSON.parse(message) as { hostId: string, action?: string }
       const host = pool.get(event.hostId)
@@ -117,20 +127,33 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
         if (control) pool.applyControl(event.hostId, control)
         // Take as many jobs at once as the hosts now have slots.
         if (worker !== undefined) worker.concurrency = Math.max(1, pool.capacity)
+        feeder?.kick()
       }
       await beat()
     })().catch((err: Error) => log.warn({ err, message }, 'host event failed'))
   })
-  await subscriber.subscribe(hosts.channel)
+  await subscriber.subscribe(hosts.channel, fair.wakeChannel)
   const timers = [setInterval(() => { void beat() }, HEARTBEAT_MS), setInterval(() => { void reap() }, REAP_INTERVAL_MS)]
   for (const t of timers) t.unref()
 
   const progress = new SubmissionProgress(redis, config.prefix, config.resultTtlS)
   const batches = new BatchStore(redis, config.prefix, config.resultTtlS)
   const deliveries = DeliveryQueue.open(redis, config)
-  const processor = createGradeProcessor({
+  const grade = createGradeProcessor({
     pool, metrics, store, workerId: config.workerId, log, seccompProfile, prefix: config.prefix, progress, batches, deliveries, warm, removals,
   })
+  // Runs in flight on this worker: the feeder moves a job from the fair queue only into a free slot.
+  let inFlight = 0
+  const processor: typeof grade = async job => {
+    inFlight++
+    feeder?.kick()
+    try {
+      return await grade(job)
+    } finally {
+      inFlight--
+      feeder?.kick()
+    }
+  }
   worker = new Worker<GradingJob>(QUEUE_NAME, processor, {
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
@@ -157,6 +180,20 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     }).catch((e: Error) => log.warn({ err: e }, 'could not complete a job the queue gave up'))
   })
   await worker.waitUntilReady()
+  // Adds on the command connection: a Queue does not block, and leaves a connection it was given open.
+  const grading = new Queue<GradingJob>(QUEUE_NAME, { connection: redis, prefix: config.prefix })
+  feeder = new FairFeeder({
+    fair,
+    grading,
+    jobOptions: job => gradingJobOptions(config, job.submissionId),
+    freeSlots: () => pool.capacity - inFlight,
+    stillWanted: async id => {
+      const submission = await store.get(id)
+      return submission !== null && submission.state !== 'done'
+    },
+    log: log.child({ component: 'fair-feeder' }),
+  })
+  feeder.start()
   warm.start()
   log.info({ workerId: config.workerId, hosts: pool.hosts.map(h => h.id), languages: pool.languages(), capacity: pool.capacity }, 'worker ready')
 
@@ -173,9 +210,12 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     close: () => {
       closing ??= (async () => {
         for (const t of timers) clearInterval(t)
+        // No job leaves the fair queue for a worker that is going away: another worker's feeder takes it.
+        await feeder.stop()
         // Let runs in flight finish: their containers are removed by the runs themselves.
         await worker.close().catch((err: Error) => log.warn({ err }, 'worker close failed'))
         // The last runs' containers, then the warm ones.
+        await grading.close().catch(() => {})
         await removals.settled()
         await warm.stop()
         await deliveries.close().catch((err: Error) => log.warn({ err }, 'delivery queue close failed'))
