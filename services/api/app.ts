@@ -21,6 +21,7 @@ import { MetricsStore } from '../shared/observability/metrics-store.js'
 import { acceptedKeys, requireAdminKey, requireApiKey } from './plugins/auth.js'
 import { installErrorHandling, replyWithError } from './plugins/error-handler.js'
 import { installJsonBodyParser } from './plugins/json-body-parser.js'
+import { installRateLimits } from './plugins/rate-limit.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
@@ -204,6 +205,8 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   const batches = deps.batches ?? new BatchStore(deps.redis, config.prefix, config.resultTtlS)
   await app.register(async v1 => {
     v1.addHook('onRequest', requireApiKey(acceptedKeys(config.apiKeys, config.adminKeys)))
+    // after authentication: the limits are the principal's (its tenant's and its key's)
+    await installRateLimits(v1, { redis: deps.redis, prefix: config.prefix })
     await v1.register(submissionRoutes, {
       prefix: '/submissions',
       config,
