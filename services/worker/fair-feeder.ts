@@ -58,6 +58,8 @@ export class FairFeeder {
   private stopped = false
   private lastSweepAt = 0
   private failing = false
+  /** A job this feeder picked and could not add: added first on the next pass (else reclaimed by any feeder). */
+  private unadded: GradingJob | undefined
 
   constructor (private readonly deps: FairFeederDeps) {}
 
@@ -92,6 +94,7 @@ export class FairFeeder {
 
   private async pass (): Promise<void> {
     try {
+      if (this.unadded !== undefined) await this.admit(this.unadded)
       if (Date.now() - this.lastSweepAt >= SWEEP_EVERY_MS) await this.sweep()
       for (let n = 0; n < MAX_PER_PASS && !this.stopped; n++) {
         const free = this.deps.freeSlots()
@@ -113,8 +116,10 @@ export class FairFeeder {
   }
 
   private async admit (job: GradingJob): Promise<void> {
+    this.unadded = job
     await this.deps.grading.add(job.collectOnly === true ? 'collect' : 'grade', job, this.deps.jobOptions(job))
     await this.deps.fair.ack(job.submissionId)
+    this.unadded = undefined
   }
 
   /** Adds again the jobs a feeder picked and never acknowledged. */

@@ -11,6 +11,7 @@ import { loadHostPoolOptions } from '../../services/hostpool/host-pool-options.j
 import { loadWarmPoolOptions } from '../../services/warmpool/warm-pool-options.js'
 import { startWorker, type RunningWorker } from '../../services/worker/start-worker.js'
 import { scanKeys } from '../../services/shared/store/redis-keys.js'
+import { FairQueue } from '../../services/shared/queue/fair-queue.js'
 
 export const TEST_KEY = 'integration-test-key'
 
@@ -27,6 +28,10 @@ export interface TestGrader {
   client: GraderClient
   /** Grading containers of this grader still on its Docker hosts. */
   leftovers: () => Promise<Docker.ContainerInfo[]>
+  /** The fair queue jobs wait in before BullMQ's `grading` (per tenant and lane). */
+  fair: FairQueue
+  /** Jobs still in the fair queue: pending in a lane, or picked and not yet in BullMQ. */
+  fairLeftovers: () => Promise<number>
   close: () => Promise<void>
 }
 
@@ -52,6 +57,7 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   // Without a worker of its own, the test brings workers (e.g. child processes to kill).
   const worker = opts.worker === false ? null : await startWorker(config, redis, log, loadHostPoolOptions({ ...process.env, ...env }), loadWarmPoolOptions({ ...process.env, ...env }))
   const api = await startApi(config, log)
+  const fair = new FairQueue(redis, config.prefix)
   // Ready as a deployment's probe would see it: a worker has announced a usable host. Its first
   // probe can miss on a loaded machine, and a test that PUTs a challenge then would get 503.
   if (worker !== null) await untilReady(api.address)
@@ -103,6 +109,8 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
     request,
     client: new GraderClient({ url: api.address, apiKey: TEST_KEY }),
     leftovers,
+    fair,
+    fairLeftovers: async () => (await fair.depths()).reduce((n, d) => n + d.pending, 0) + await fair.admitting(),
     close: async () => {
       await api.close()
       await worker?.close()

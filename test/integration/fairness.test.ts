@@ -24,7 +24,7 @@ beforeAll(async () => {
   grader = await startTestGrader()
   redis = new Redis(grader.config.redisUrl, { maxRetriesPerRequest: 3 })
   store = new SubmissionStore(redis, grader.config.prefix, grader.config.resultTtlS)
-  fair = new FairQueue(redis, grader.config.prefix)
+  fair = grader.fair
   listener = redis.duplicate()
   listener.on('message', (_channel: string, id: string) => { finished.push(id) })
   await listener.subscribe(store.doneChannel)
@@ -35,7 +35,7 @@ afterAll(async () => {
   await grader?.close()
 })
 afterEach(async () => {
-  expect(await fair.depths()).toEqual([])
+  expect(await grader.fairLeftovers()).toBe(0)
   expect(await grader.leftovers()).toEqual([])
 })
 
