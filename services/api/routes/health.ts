@@ -4,7 +4,11 @@ import { Type, type Static } from 'typebox'
 import type { WorkerRegistry } from '../../shared/store/worker-registry.js'
 import { errorBody, ErrorBodySchema } from '../plugins/error-handler.js'
 
-/** What `/readyz` found, answered whether ready or not. */
+/**
+ * What `/readyz` found, answered whether ready or not. Counts only: the
+ * probes answer without a key, so they never name a host, an endpoint or a
+ * worker (test/integration/api/probe-privacy.test.ts holds them to it).
+ */
 export const ReadinessChecksSchema = Type.Object({
   redis: Type.Object({ ok: Type.Boolean() }),
   workers: Type.Object({
