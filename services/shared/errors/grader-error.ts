@@ -41,7 +41,7 @@ export const ERROR_CATALOG = {
   idempotency_conflict: { status: 409, retryable: false },
   /** A batch with more submissions than `GRADER_BATCH_MAX`. */
   batch_too_large: { status: 413, retryable: false },
-  /** The queue is full: try again later. */
+  /** The queue is full, or a key or its tenant is over its requests per minute (`Retry-After`): try again later. */
   rate_limited: { status: 429, retryable: true },
   /** A student used up a challenge's feedback budget (`policy.feedback`); `Retry-After` says when the next one is allowed. */
   feedback_budget: { status: 429, retryable: true },
