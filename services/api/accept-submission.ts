@@ -16,6 +16,8 @@ import { checkSubmissionFiles } from './file-paths.js'
 import { challengeNotFound } from './routes/v1/challenges/index.js'
 import { checkMetadata } from './submission-metadata.js'
 import { hidesAnything } from './grading-policy.js'
+import type { Principal } from './plugins/principal.js'
+import { DEFAULT_LANE, type Lane } from '../shared/contracts/vocabulary.js'
 
 /** What accepting a submission needs; passed in, never imported as singletons. */
 export interface AcceptDeps {
@@ -25,6 +27,8 @@ export interface AcceptDeps {
   registry: WorkerRegistry
   challenges: ChallengeStore
   log: FastifyBaseLogger
+  /** Who posts it: the submission belongs to this tenant and is readable by this key. */
+  principal: Principal
 }
 
 /** How this one submission is accepted; every field is optional and defaults to live traffic. */
@@ -35,6 +39,12 @@ export interface AcceptOptions {
    * @defaultValue a new random UUID
    */
   id?: string
+  /**
+   * The lane, overriding the request's `priority` (regrades: `regrade`);
+   * not checked against the key's lanes, as the grader chose it.
+   * @defaultValue the request's `priority`, else `practice`
+   */
+  lane?: Lane
   /**
    * BullMQ job priority (1 = highest of the prioritized, 2 097 152 = lowest).
    * BullMQ takes every job without a priority before any prioritized one, so
@@ -135,11 +145,18 @@ async function enqueue (deps: AcceptDeps, job: GradingJob, priority: number | un
  */
 export async function acceptSubmission (deps: AcceptDeps, body: SubmissionRequest, opts: AcceptOptions = {}): Promise<Accepted> {
   const { files, metadata, student } = body
+  const { principal } = deps
+  const lane = opts.lane ?? body.priority ?? DEFAULT_LANE
+  if (opts.lane === undefined && principal.lanes !== undefined && !principal.lanes.includes(lane)) {
+    throw new GraderError('forbidden', `this key may submit to the lanes ${principal.lanes.map(l => JSON.stringify(l)).join(', ')} only, not ${JSON.stringify(lane)}`)
+  }
+  // the tenant's own challenges: another tenant's id names nothing here
+  const challenges = deps.challenges.inTenant(principal.tenantId)
   if ((body.tests === undefined) === (body.challenge === undefined)) {
     throw new GraderError('invalid_request', 'give exactly one of tests (the suite to run) and challenge (a stored challenge)')
   }
   const ref = body.challenge === undefined ? undefined : parseChallengeRef(body.challenge)
-  const challenge = ref === undefined ? undefined : (await deps.challenges.get(ref.id, ref.version)) ?? undefined
+  const challenge = ref === undefined ? undefined : (await challenges.get(ref.id, ref.version)) ?? undefined
   if (ref !== undefined && challenge === undefined) throw challengeNotFound(ref.id, ref.version)
   const tests = challenge?.tests ?? body.tests ?? {}
   const language = challenge?.language ?? body.language
@@ -166,13 +183,14 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
   // ── checks against the grader's state ─────────────────────────────────────
   await checkLanguage(deps.registry, language)
   if (opts.queueDepthCheck !== false) await checkQueueDepth(deps.queue, deps.config.queueMax)
+  // after the hard bound: refused (503 over_capacity) when it could not be graded within its lane's SLA
 
   const id = opts.id ?? randomUUID()
   const budget = challenge?.policy?.feedback
   if (opts.feedbackBudget !== false && challenge !== undefined && budget !== undefined && student !== undefined) {
     // the member is not the submission id: the budget's set must not keep a
     // trace of a submission whose data is removed (DELETE)
-    const decision = await deps.challenges.takeFeedback(challenge.id, student, budget, randomUUID())
+    const decision = await challenges.takeFeedback(challenge.id, student, budget, randomUUID())
     if (!decision.admitted) {
       throw new FeedbackBudgetSpent(decision.retryAfterS, `at most ${budget.max} submissions per ${budget.windowS} s to this challenge; try again in ${decision.retryAfterS} s`)
     }
@@ -183,6 +201,9 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
     language,
     createdAt: new Date().toISOString(),
     metadata: metadata ?? {},
+    tenant: principal.tenantId,
+    submittedBy: principal.keyId,
+    priority: lane,
     ...(challenge !== undefined ? { challenge: challenge.id, version: challenge.version } : {}),
     ...(student !== undefined ? { student } : {}),
     ...(body.callbackUrl !== undefined ? { callbackUrl: body.callbackUrl } : {}),
@@ -204,9 +225,11 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
     ...(body.options?.strictComparisons === true ? { strictComparisons: true } : {}),
     ...(body.options?.isolation === 'in-process' ? { isolation: 'in-process' as const } : {}),
     ...(opts.batch !== undefined ? { batchId: opts.batch } : {}),
+    tenant: principal.tenantId,
+    lane,
     enqueuedAt: Date.now(),
   }
   await enqueue(deps, job, opts.priority)
-  deps.log.info({ submissionId: id, language, files: Object.keys(files).length, tests: Object.keys(tests).length, priority: opts.priority }, 'submission queued')
+  deps.log.info({ submissionId: id, language, files: Object.keys(files).length, tests: Object.keys(tests).length, tenant: principal.tenantId, lane }, 'submission queued')
   return { submission, ...(challenge !== undefined ? { challenge } : {}) }
 }

@@ -15,10 +15,12 @@ import type { HostRegistry } from '../shared/store/host-registry.js'
 import type { SubmissionStore } from '../shared/store/submission-store.js'
 import { SubmissionProgress } from '../shared/store/submission-progress.js'
 import type { WorkerRegistry } from '../shared/store/worker-registry.js'
+import { ApiKeyStore } from '../shared/store/api-key-store.js'
+import { TenantStore } from '../shared/store/tenant-store.js'
 import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../shared/observability/logger-options.js'
 import { MetricsCollector, processMetricsRegistry } from '../shared/observability/metrics-collector.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
-import { acceptedKeys, requireAdminKey, requireApiKey } from './plugins/auth.js'
+import { authenticate, requireGlobalAdmin, requireRole } from './plugins/auth.js'
 import { installErrorHandling, replyWithError } from './plugins/error-handler.js'
 import { installJsonBodyParser } from './plugins/json-body-parser.js'
 import { installRateLimits } from './plugins/rate-limit.js'
@@ -31,6 +33,8 @@ import { batchRoutes } from './routes/v1/batches/index.js'
 import { challengeRoutes } from './routes/v1/challenges/index.js'
 import { regradeRoutes } from './routes/v1/challenges/regrade.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
+import { keyRoutes } from './routes/v1/keys/index.js'
+import { tenantRoutes } from './routes/v1/tenants/index.js'
 import { submissionRoutes } from './routes/v1/submissions/index.js'
 import { submissionEventRoutes } from './routes/v1/submissions/events.js'
 import { resultFormatRoutes } from './routes/v1/submissions/result-formats.js'
@@ -84,6 +88,16 @@ export interface ApiDeps {
   batches?: BatchStore
   /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
   hosts: HostRegistry
+  /**
+   * Tenants, for keys' limits and `/v1/tenants`.
+   * @defaultValue a `TenantStore` on `redis` with `config.prefix`
+   */
+  tenants?: TenantStore
+  /**
+   * API keys made through `/v1/tenants/:id/keys`.
+   * @defaultValue an `ApiKeyStore` on `redis` with `config.prefix`
+   */
+  apiKeys?: ApiKeyStore
   /**
    * The test ids pytest collects from a suite, to check a challenge's `policy.tests` on PUT.
    * @defaultValue `queueCollector` on `queue` and `registry`: a collect-only job graded by a worker
@@ -156,9 +170,11 @@ function createFastify (deps: ApiDeps): FastifyInstance {
  * Builds the HTTP API (never listens: `server.ts` does, tests `inject()`).
  *
  * Layout: the error and not-found handlers at the root; `/healthz`,
- * `/readyz` and `/metrics` without a key; everything under `/v1` behind an
- * API key (or an admin key), and `/v1/hosts` and `/v1/challenges` behind
- * an admin key.
+ * `/readyz` without a key; everything under `/v1` behind a key, which
+ * makes the request's principal (a tenant and roles, plugins/auth.ts):
+ * each route checks its role and answers only for the caller's tenant
+ * (another tenant's data is `404`, so existence does not leak);
+ * `/v1/hosts` needs a global admin.
  * The done-channel subscription starts when the app is ready and stops when
  * it closes; held `?wait=true` requests are released first.
  */
@@ -200,11 +216,14 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     queue: deps.queue,
     registry: deps.metricsRegistry ?? processMetricsRegistry(),
   })
-  await app.register(metricsRoutes, { collector })
   const challenges = deps.challenges ?? new ChallengeStore(deps.redis, config.prefix)
   const batches = deps.batches ?? new BatchStore(deps.redis, config.prefix, config.resultTtlS)
+  const tenants = deps.tenants ?? new TenantStore(deps.redis, config.prefix)
+  const apiKeys = deps.apiKeys ?? new ApiKeyStore(deps.redis, config.prefix)
+  await app.register(metricsRoutes, { collector })
   await app.register(async v1 => {
-    v1.addHook('onRequest', requireApiKey(acceptedKeys(config.apiKeys, config.adminKeys)))
+    // first hook of the scope: every other hook and route reads `request.principal`
+    v1.addHook('onRequest', authenticate({ apiKeys: config.apiKeys, adminKeys: config.adminKeys, keys: apiKeys, tenants }))
     // after authentication: the limits are the principal's (its tenant's and its key's)
     await installRateLimits(v1, { redis: deps.redis, prefix: config.prefix })
     await v1.register(submissionRoutes, {
@@ -236,20 +255,27 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       store: deps.store,
       deliveryLog: deps.deliveryLog ?? new DeliveryLog(deps.redis, config.prefix, config.resultTtlS),
     })
-    // its own scope: the admin check applies to the host routes only
+    // the hosts are every tenant's: only the grader's own admins see and steer them
+    await v1.register(async globalAdmin => {
+      globalAdmin.addHook('onRequest', requireGlobalAdmin())
+      await globalAdmin.register(hostRoutes, { prefix: '/hosts', hosts: deps.hosts })
+    })
+    // a tenant's admins run its challenges; each route scopes them to the caller's tenant
     await v1.register(async admin => {
-      admin.addHook('onRequest', requireAdminKey(config.adminKeys))
-      await admin.register(hostRoutes, { prefix: '/hosts', hosts: deps.hosts })
+      admin.addHook('onRequest', requireRole('admin'))
       // apart from challengeRoutes: the regrade needs the queue and the submission store
       await admin.register(regradeRoutes, {
         prefix: '/challenges', config, store: deps.store, queue: deps.queue, registry: deps.registry, challenges, batches,
       })
-      await admin.register(challengeRoutes, {
-        prefix: '/challenges',
-        challenges,
-        collectTests: deps.collectTests ?? queueCollector({ queue: deps.queue, registry: deps.registry }),
-      })
     })
+    // reading a challenge needs `read`; changing one `admin` (checked per route)
+    await v1.register(challengeRoutes, {
+      prefix: '/challenges',
+      challenges,
+      collectTests: deps.collectTests ?? queueCollector({ queue: deps.queue, registry: deps.registry }),
+    })
+    await v1.register(tenantRoutes, { prefix: '/tenants', tenants, apiKeys })
+    await v1.register(keyRoutes, { prefix: '/keys', apiKeys })
   }, { prefix: '/v1' })
   return app
 }

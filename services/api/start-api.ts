@@ -66,7 +66,7 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
     metrics: new MetricsStore(redis, config.prefix, { slaMs: config.slaMs }),
     render: async id => {
       const submission = await renderStore.get(id)
-      return submission === null ? null : await submissionView(submission, renderChallenges, 'full')
+      return submission === null ? null : await submissionView(submission, renderChallenges.inTenant(submission.tenant), 'full')
     },
   })
   if (dispatcher.secret.generated) log.warn({ redisKey: dispatcher.secret.redisKey }, 'GRADER_WEBHOOK_SECRET is unset: webhooks are signed with a secret generated once and kept in Redis')

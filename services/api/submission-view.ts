@@ -37,11 +37,11 @@ async function scoredView (submission: Submission, challenges: Pick<ChallengeSto
 /**
  * What the platform backend told us or ops need, and a student must not
  * read: the callback URL (platforms put tokens in its query string), the
- * Docker host that ran the grading (an infrastructure name) and whether its
+ * key that posted it, the Docker host that ran the grading (an infrastructure name) and whether its
  * container was warm.
  */
 function withoutPlatformDetails (submission: Submission): Submission {
-  const { callbackUrl: _callbackUrl, ...rest } = submission
+  const { callbackUrl: _callbackUrl, submittedBy: _submittedBy, ...rest } = submission
   if (rest.result === undefined) return rest
   const { host: _host, container: _container, ...result } = rest.result
   return { ...rest, result }

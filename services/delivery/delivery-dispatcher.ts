@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
 import { Webhook } from 'standardwebhooks'
-import type { Config } from '../shared/config/config.js'
+import { RESERVED_WEBHOOK_HEADERS, type Config } from '../shared/config/config.js'
 import type { Submission } from '../shared/contracts/submission-schema.js'
 import type { MetricsStore, WebhookOutcome } from '../shared/observability/metrics-store.js'
 import { CallbackAllowList } from './callback-allow-list.js'
@@ -11,6 +11,13 @@ import { DeliveryLog } from './delivery-log.js'
 import { retryDelaysMs } from './delivery-schedule.js'
 import { resolveWebhookSecret, type WebhookSecret } from './webhook-secret.js'
 import { deliveryAgent, MAX_REDIRECTS, postWebhook } from './webhook-sender.js'
+import { BOOTSTRAP_TENANT } from '../shared/contracts/vocabulary.js'
+import { TenantStore } from '../shared/store/tenant-store.js'
+
+/** Headers without the reserved ones: refused when set (config, tenant routes), dropped here again should one slip through. */
+function withoutReserved (headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())))
+}
 
 /** Deliveries in flight at once per dispatcher: each mostly waits on a receiver. */
 const CONCURRENCY = 16
@@ -47,7 +54,23 @@ export interface RunningDispatcher {
 export async function startDeliveryDispatcher (deps: DispatcherDeps): Promise<RunningDispatcher> {
   const { config, log } = deps
   const secret = await resolveWebhookSecret(deps.redis, config.prefix, config.webhookSecret)
-  const signer = new Webhook(secret.secret)
+  const graderSigner = new Webhook(secret.secret)
+  const tenants = new TenantStore(deps.redis, config.prefix)
+
+  /**
+   * The signer and extra headers of a tenant's deliveries: the bootstrap
+   * tenant's are the grader's (`GRADER_WEBHOOK_SECRET`, `GRADER_WEBHOOK_HEADERS`);
+   * every other tenant signs with its own secret, so a receiver of one
+   * tenant can never verify (or be sent) another's. Read at each attempt: a
+   * changed header applies from the next attempt on.
+   */
+  async function signingOf (tenantId: string | undefined): Promise<{ signer: Webhook, headers: Readonly<Record<string, string>> }> {
+    if (tenantId === undefined || tenantId === BOOTSTRAP_TENANT) return { signer: graderSigner, headers: config.webhookHeaders }
+    const tenant = await tenants.get(tenantId)
+    // its tenant is gone: nobody is left to verify it
+    if (tenant?.webhookSecret === undefined) throw new UnrecoverableError(`the tenant ${tenantId} of this webhook no longer exists`)
+    return { signer: new Webhook(tenant.webhookSecret), headers: tenant.webhookHeaders ?? {} }
+  }
   const allow = new CallbackAllowList(config.callbackAllow)
   const agent = deliveryAgent(allow)
   const deliveryLog = new DeliveryLog(deps.redis, config.prefix, config.resultTtlS)
@@ -74,12 +97,14 @@ export async function startDeliveryDispatcher (deps: DispatcherDeps): Promise<Ru
     let payload: WebhookPayload | undefined
     try {
       payload = await payloadOf(job)
+      const tenantId = job.data.tenant ?? (job.data.submissionId !== undefined ? (payload.data as { tenant?: string } | null)?.tenant : undefined)
+      const { signer, headers: tenantHeaders } = await signingOf(tenantId)
       const body = JSON.stringify(payload)
       const timestamp = new Date()
       const headers: Record<string, string> = {
         'user-agent': USER_AGENT,
-        // per grader until tenants exist; set first so the signature's own headers always win
-        ...config.webhookHeaders,
+        // set first so the signature's own headers always win
+        ...withoutReserved(tenantHeaders),
         'content-type': 'application/json',
         'webhook-id': job.data.webhookId,
         'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),

@@ -32,5 +32,7 @@ export const DeliveryJobSchema = Type.Object({
   /** `submission.done` deliveries: the submission to render, and when it was done (ISO 8601). */
   submissionId: Type.Optional(Type.String()),
   doneAt: Type.Optional(Type.String()),
+  /** The tenant whose secret signs it and whose headers go with it. @defaultValue the bootstrap tenant */
+  tenant: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 })
 export type DeliveryJob = Static<typeof DeliveryJobSchema>

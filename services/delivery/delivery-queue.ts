@@ -15,6 +15,8 @@ export interface WebhookDelivery {
   payload: WebhookPayload
   /** Delivery log the attempts go to (`DeliveryLog.read`). @defaultValue `id` */
   logId?: string
+  /** Whose secret signs it. @defaultValue the bootstrap tenant */
+  tenant?: string
 }
 
 /** The `webhook-id` of a submission's `submission.done` delivery. */
@@ -42,14 +44,17 @@ export class DeliveryQueue {
   /** Queues a delivery; a second call with the same `id` while the first is kept is a no-op. */
   async enqueue (delivery: WebhookDelivery): Promise<void> {
     if (!Value.Check(WebhookPayloadSchema, delivery.payload)) throw new Error('a webhook payload is { type, timestamp, data }')
-    await this.add({ webhookId: delivery.id, url: delivery.url, logId: delivery.logId ?? delivery.id, payload: delivery.payload })
+    await this.add({
+      webhookId: delivery.id, url: delivery.url, logId: delivery.logId ?? delivery.id, payload: delivery.payload,
+      ...(delivery.tenant !== undefined ? { tenant: delivery.tenant } : {}),
+    })
   }
 
   /**
    * Queues the `submission.done` delivery of a finished submission with a `callbackUrl`
    * (nothing otherwise). Safe to call again for the same submission: it is queued once.
    */
-  async submissionDone (submission: Pick<Submission, 'id' | 'callbackUrl'>): Promise<void> {
+  async submissionDone (submission: Pick<Submission, 'id' | 'callbackUrl' | 'tenant'>): Promise<void> {
     if (submission.callbackUrl === undefined) return
     await this.add({
       webhookId: submissionWebhookId(submission.id),
@@ -57,6 +62,7 @@ export class DeliveryQueue {
       logId: submission.id,
       submissionId: submission.id,
       doneAt: new Date().toISOString(),
+      ...(submission.tenant !== undefined ? { tenant: submission.tenant } : {}),
     })
   }
 

@@ -19,6 +19,8 @@ export interface Principal {
   keyPerMinute?: number
   /** Requests per minute allowed to the key's whole tenant; undefined = unlimited. */
   tenantPerMinute?: number
+  /** The tenant's weight: its share of the pool against other tenants with work waiting. */
+  tenantWeight: number
 }
 
 declare module 'fastify' {

@@ -213,7 +213,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Headers a tenant may not set: the signature's, and those the HTTP client owns. */
-const RESERVED_WEBHOOK_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature',
+export const RESERVED_WEBHOOK_HEADERS: ReadonlySet<string> = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature',
   'content-type', 'content-length', 'host', 'transfer-encoding', 'connection', 'expect', 'upgrade'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { LIMITS } from '../config/limits.js'
-import { LANES } from './vocabulary.js'
+import { LANES, type Lane } from './vocabulary.js'
 
 /**
  * Bounds on what a request may carry. Past the file bounds the API answers
@@ -8,7 +8,7 @@ import { LANES } from './vocabulary.js'
  * the metadata bounds 400 (`invalid_metadata`).
  */
 /** A priority lane (see `LANES`). */
-export const LaneSchema = Type.Union(LANES.map(lane => Type.Literal(lane)))
+export const LaneSchema = Type.Unsafe<Lane>(Type.Union(LANES.map(lane => Type.Literal(lane))))
 
 export const SUBMISSION_BOUNDS = {
   /** Most files in `files` and `tests` together. */
@@ -173,6 +173,8 @@ export const SubmissionSchema = Type.Object({
   regradeOf: Type.Optional(Type.String()),
   /** The tenant whose key posted it; never shown to another tenant. */
   tenant: Type.Optional(Type.String()),
+  /** The id of the key that posted it (`GET /v1/tenants/:id/keys`); left out of the student view. */
+  submittedBy: Type.Optional(Type.String()),
   /** The priority lane it was queued in. */
   priority: Type.Optional(LaneSchema),
   /** Ids of the submissions that graded this one again (regrades), oldest first; absent when none. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { LANES, ROLES } from './vocabulary.js'
+import { LANES, ROLES, type Lane, type Role } from './vocabulary.js'
 
 /**
  * Tenants and their API keys, as `POST /v1/tenants` and
@@ -50,8 +50,10 @@ export const TenantSchema = Type.Object({
 })
 export type Tenant = Static<typeof TenantSchema>
 
-export const RoleSchema = Type.Union(ROLES.map(role => Type.Literal(role)))
-export const KeyLaneSchema = Type.Union(LANES.map(lane => Type.Literal(lane)))
+/** A role (see `ROLES`). */
+export const RoleSchema = Type.Unsafe<Role>(Type.Union(ROLES.map(role => Type.Literal(role))))
+/** A lane a key may use (see `LANES`). */
+export const KeyLaneSchema = Type.Unsafe<Lane>(Type.Union(LANES.map(lane => Type.Literal(lane))))
 
 /** Body of `POST /v1/tenants/:id/keys`. */
 export const KeyRequestSchema = Type.Object({

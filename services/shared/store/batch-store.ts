@@ -47,6 +47,8 @@ export interface BatchDoneWebhook {
   url: string
   logId: string
   payload: { type: 'batch.done', timestamp: string, data: BatchProgress }
+  /** Whose secret signs it. */
+  tenant?: string
 }
 
 /** What a batch is for: plain submissions, or the regrade of a challenge. */
@@ -69,6 +71,8 @@ export interface BatchRecord {
   /** Regrades only: the challenge and version graded against. */
   challenge?: string
   version?: string
+  /** The tenant whose key made it; absent on batches made before tenants (the bootstrap tenant). */
+  tenant?: string
   /** Member submission ids, in the order of the request. */
   members: string[]
 }
@@ -90,8 +94,10 @@ export class BatchStore {
   private membersKey (id: string): string { return `${this.key(id)}:members` }
 
   /** A new batch with no members yet (`total` unknown until `seal`). */
-  async create (batch: { id: string, kind: BatchKind, callbackUrl?: string, challenge?: string, version?: string }, now = new Date()): Promise<void> {
+  async create (batch: { id: string, kind: BatchKind, callbackUrl?: string, challenge?: string, version?: string, tenant?: string, submittedBy?: string }, now = new Date()): Promise<void> {
     const fields: Record<string, string> = { kind: batch.kind, createdAt: now.toISOString(), total: '-1', done: '0' }
+    if (batch.tenant !== undefined) fields.tenant = batch.tenant
+    if (batch.submittedBy !== undefined) fields.submittedBy = batch.submittedBy
     if (batch.callbackUrl !== undefined) fields.callbackUrl = batch.callbackUrl
     if (batch.challenge !== undefined) fields.challenge = batch.challenge
     if (batch.version !== undefined) fields.version = batch.version
@@ -119,6 +125,13 @@ export class BatchStore {
   async seal (id: string, answer: unknown = null, now = new Date()): Promise<boolean> {
     const members = await this.redis.llen(this.membersKey(id))
     return await this.redis.eval(SEAL, 1, this.key(id), now.toISOString(), members, JSON.stringify(answer)) === 1
+  }
+
+  /** Who made a batch (its tenant and key), to answer it only to them; null for an unknown batch. */
+  async owner (id: string): Promise<{ tenant?: string, submittedBy?: string } | null> {
+    const [kind, tenant, submittedBy] = await this.redis.hmget(this.key(id), 'kind', 'tenant', 'submittedBy')
+    if (kind === null) return null
+    return { ...(tenant !== null ? { tenant } : {}), ...(submittedBy !== null ? { submittedBy } : {}) }
   }
 
   /** The answer kept by `seal`; null for an unknown batch or one not sealed yet. */
@@ -159,6 +172,7 @@ export class BatchStore {
       ...(hash.callbackUrl !== undefined ? { callbackUrl: hash.callbackUrl } : {}),
       ...(hash.challenge !== undefined ? { challenge: hash.challenge } : {}),
       ...(hash.version !== undefined ? { version: hash.version } : {}),
+      ...(hash.tenant !== undefined ? { tenant: hash.tenant } : {}),
       members,
     }
   }
@@ -211,6 +225,9 @@ export class BatchStore {
     if (batch?.callbackUrl === undefined) return null
     const progress = await this.progress(id, store)
     if (progress === null) return null
-    return { id: `msg_batch_${id}`, url: batch.callbackUrl, logId: id, payload: { type: 'batch.done', timestamp: now.toISOString(), data: progress } }
+    return {
+      id: `msg_batch_${id}`, url: batch.callbackUrl, logId: id, payload: { type: 'batch.done', timestamp: now.toISOString(), data: progress },
+      ...(batch.tenant !== undefined ? { tenant: batch.tenant } : {}),
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Challenge, ChallengeRequest } from '../contracts/challenge-schema.js'
+import { tenantKeyPrefix } from './tenant-scope.js'
 
 /** KEYS: version, latest, versions. ARGV: value, version, created ms. Returns 1 when the version is new. */
 const PUT_VERSION = `
@@ -38,9 +39,22 @@ export interface ChallengeVersion { version: string, createdAt: string }
  *
  * Also keeps the feedback budget: one sorted set of submission timestamps
  * per (challenge, student).
+ *
+ * A store belongs to one tenant (the bootstrap tenant unless given): its
+ * keys live under the tenant's prefix (`tenantKeyPrefix`), so the same id
+ * names a different challenge in each tenant. `inTenant` gives another
+ * tenant's store.
  */
 export class ChallengeStore {
-  constructor (private readonly redis: Redis, private readonly prefix: string) {}
+  private readonly prefix: string
+  constructor (private readonly redis: Redis, private readonly graderPrefix: string, tenant?: string) {
+    this.prefix = tenantKeyPrefix(graderPrefix, tenant)
+  }
+
+  /** The challenges of `tenant` (undefined: the bootstrap tenant, for records made before tenants). */
+  inTenant (tenant: string | undefined): ChallengeStore {
+    return new ChallengeStore(this.redis, this.graderPrefix, tenant)
+  }
 
   private key (id: string): string { return `${this.prefix}:challenge:${id}` }
   private versionKey (id: string, version: string): string { return `${this.key(id)}:v:${version}` }

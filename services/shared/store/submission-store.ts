@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { KeptFiles, Result, Submission } from '../contracts/submission-schema.js'
+import { tenantKeyPrefix } from './tenant-scope.js'
 
 /**
  * KEYS: submission, completion claim. ARGV: new value, ttl seconds.
@@ -87,7 +88,7 @@ export class SubmissionStore {
     const tx = this.redis.multi().set(this.key(submission.id), JSON.stringify(submission), 'EX', this.ttlS, 'NX')
     if (kept !== undefined) tx.set(this.filesKey(submission.id), JSON.stringify(kept), 'EX', this.ttlS)
     if (submission.challenge !== undefined && submission.regradeOf === undefined) {
-      const index = this.challengeIndexKey(submission.challenge)
+      const index = this.challengeIndexKey(submission.challenge, submission.tenant)
       // every write pushes the index's expiry to now + ttl, past every member's,
       // and drops the members expired meanwhile: no id outlives its submission here
       tx.zadd(index, Date.now() + this.ttlS * 1000, submission.id).zremrangebyscore(index, '-inf', Date.now()).expire(index, this.ttlS)
@@ -117,8 +118,8 @@ export class SubmissionStore {
   }
 
   /** Ids of a challenge's live submissions (regrades excluded), oldest first. */
-  async challengeSubmissions (challengeId: string, nowMs = Date.now()): Promise<string[]> {
-    const index = this.challengeIndexKey(challengeId)
+  async challengeSubmissions (challengeId: string, tenant?: string, nowMs = Date.now()): Promise<string[]> {
+    const index = this.challengeIndexKey(challengeId, tenant)
     await this.redis.zremrangebyscore(index, '-inf', nowMs)
     return await this.redis.zrange(index, 0, -1)
   }
@@ -156,7 +157,7 @@ export class SubmissionStore {
     // `:progress` is the worker's last progress update (SubmissionProgress)
     const tx = this.redis.multi().del(this.key(id), this.completedKey(id), this.filesKey(id), this.regradesKey(id), this.attachedKey(id),
       `${this.key(id)}:progress`, ...attached)
-    if (submission.challenge !== undefined) tx.zrem(this.challengeIndexKey(submission.challenge), id)
+    if (submission.challenge !== undefined) tx.zrem(this.challengeIndexKey(submission.challenge, submission.tenant), id)
     if (submission.regradeOf !== undefined) tx.lrem(this.regradesKey(submission.regradeOf), 0, id)
     await tx.exec()
     return submission
@@ -185,7 +186,7 @@ export class SubmissionStore {
     const { regrades: _regrades, ...record } = current
     const indexed = record.challenge !== undefined && record.regradeOf === undefined
     const done = await this.redis.eval(COMPLETE_ONCE, 6, this.key(id), this.completedKey(id), this.filesKey(id),
-      this.regradesKey(id), this.attachedKey(id), indexed ? this.challengeIndexKey(record.challenge as string) : this.key(id),
+      this.regradesKey(id), this.attachedKey(id), indexed ? this.challengeIndexKey(record.challenge as string, record.tenant) : this.key(id),
       JSON.stringify({ ...record, state: 'done', result }), this.ttlS, this.doneChannel, id,
       indexed ? String(Date.now() + this.ttlS * 1000) : '', Date.now())
     return done === 1
@@ -195,5 +196,6 @@ export class SubmissionStore {
   private filesKey (id: string): string { return `${this.key(id)}:files` }
   private regradesKey (id: string): string { return `${this.key(id)}:regrades` }
   private attachedKey (id: string): string { return `${this.key(id)}:attached` }
-  private challengeIndexKey (challengeId: string): string { return `${this.prefix}:challenge-submissions:${challengeId}` }
+  /** Per tenant, as challenge ids are (`tenantKeyPrefix`). */
+  private challengeIndexKey (challengeId: string, tenant: string | undefined): string { return `${tenantKeyPrefix(this.prefix, tenant)}:challenge-submissions:${challengeId}` }
 }

@@ -1,5 +1,7 @@
 // GET /v1/submissions/:id/events: server-sent events through HTTP with a streaming reader,
 // against real Redis (and, for graded submissions, a real worker and Docker).
+import { BOOTSTRAP_TENANT, ROLES } from '../../../services/shared/contracts/vocabulary.js'
+import type { ChallengeStore } from '../../../services/shared/store/challenge-store.js'
 import { randomUUID } from 'node:crypto'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -171,8 +173,13 @@ describe('submission events: late joiners, heartbeats, disconnects, Redis going 
     waiter = new ResultWaiter(subscriber, store.doneChannel)
     app = Fastify().setValidatorCompiler(TypeBoxValidatorCompiler)
     app.addHook('onReady', async () => { await waiter.start() })
+    // the routes alone, outside the authenticated scope: the principal its hook would set
+    app.addHook('onRequest', async request => {
+      request.principal = { keyId: 'env:test', tenantId: BOOTSTRAP_TENANT, roles: new Set(ROLES), globalAdmin: true, tenantWeight: 1 }
+    })
+    const noChallenges = { get: async () => null }
     await app.register(submissionEventRoutes, {
-      prefix: '/v1/submissions', store, progress, subscriber, waiter, challenges: { get: async () => null },
+      prefix: '/v1/submissions', store, progress, subscriber, waiter, challenges: { inTenant: () => noChallenges as unknown as ChallengeStore },
       heartbeatMs: 50, onHub: h => { hub = h },
     })
     base = await app.listen({ host: '127.0.0.1', port: 0 })

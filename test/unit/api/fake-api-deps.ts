@@ -13,6 +13,9 @@ import type { ChallengeStore, FeedbackDecision } from '../../../services/shared/
 import type { HostRegistry } from '../../../services/shared/store/host-registry.js'
 import type { SubmissionStore } from '../../../services/shared/store/submission-store.js'
 import type { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
+import type { ApiKeyStore } from '../../../services/shared/store/api-key-store.js'
+import type { TenantStore } from '../../../services/shared/store/tenant-store.js'
+import { BOOTSTRAP_TENANT } from '../../../services/shared/contracts/vocabulary.js'
 
 /** The key the fake app accepts. */
 export const FAKE_API_KEY = 'unit-key-0123456789'
@@ -61,6 +64,8 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
   const latest = new Map<string, string>()
   const feedback = new Map<string, number[]>()
   const challengeStore = {
+    // one tenant only: the bootstrap one, whose keys the fake app accepts
+    inTenant () { return challengeStore },
     async put (id: string, version: string, body: ChallengeRequest, now = new Date()) {
       const versions = challenges.get(id) ?? new Map<string, Challenge>()
       challenges.set(id, versions)
@@ -104,6 +109,8 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     registry: { async languages () { return new Set(['python']) }, async list () { return [] } } as unknown as WorkerRegistry,
     challenges: challengeStore as unknown as ChallengeStore,
     hosts: { async views () { return [] }, async controls () { return {} } } as unknown as HostRegistry,
+    tenants: { async get (id: string) { return id === BOOTSTRAP_TENANT ? { id, name: id, weight: 1, createdAt: new Date(0).toISOString() } : null } } as unknown as TenantStore,
+    apiKeys: { async find () { return null } } as unknown as ApiKeyStore,
     metricsRegistry: new Registry(),
     logger: { level: 'silent' },
     ...override,

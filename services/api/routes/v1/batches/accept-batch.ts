@@ -43,7 +43,7 @@ export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: stri
   }
   // resolved now to refuse a bad target at once (400); delivery checks every connection again
   if (body.callbackUrl !== undefined) await checkCallbackUrl(body.callbackUrl, new CallbackAllowList(deps.config.callbackAllow))
-  await deps.batches.create({ id, kind: 'submissions', ...(body.callbackUrl !== undefined ? { callbackUrl: body.callbackUrl } : {}) })
+  await deps.batches.create({ id, kind: 'submissions', tenant: deps.principal.tenantId, submittedBy: deps.principal.keyId, ...(body.callbackUrl !== undefined ? { callbackUrl: body.callbackUrl } : {}) })
   if (idempotencyKey !== undefined) await deps.batches.attach(id, idempotencyKey)
   const submissions: BatchEntryAnswer[] = []
   let accepted = 0

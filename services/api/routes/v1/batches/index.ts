@@ -3,16 +3,24 @@ import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { BatchStore } from '../../../../shared/store/batch-store.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
 import { BatchParamsSchema, BatchProgressSchema, type BatchProgress } from './batch-schema.js'
-import { isGeneratedId } from '../../../submission-id.js'
+import { canSee, isGeneratedId } from '../../../submission-id.js'
+import { principalOf } from '../../../plugins/auth.js'
+import type { Principal } from '../../../plugins/principal.js'
 
 export interface BatchRoutesOptions {
   batches: BatchStore
   store: SubmissionStore
 }
 
-/** A batch's progress; null for an unknown batch (or an id that is not a UUID, which cannot be one). */
-export async function batchProgress (batches: BatchStore, store: SubmissionStore, id: string): Promise<BatchProgress | null> {
-  return isGeneratedId(id) ? await batches.progress(id, store) : null
+/**
+ * A batch's progress as `principal` may see it (see `canSee`); null for an
+ * unknown batch, another tenant's, or an id that is not a UUID (which cannot be one).
+ */
+export async function batchProgress (batches: BatchStore, store: SubmissionStore, id: string, principal: Principal): Promise<BatchProgress | null> {
+  if (!isGeneratedId(id)) return null
+  const owner = await batches.owner(id)
+  if (owner === null || !canSee(principal, owner)) return null
+  return await batches.progress(id, store)
 }
 
 /** `GET /v1/batches/:id`: progress of a batch or a regrade. */
@@ -20,7 +28,7 @@ export const batchRoutes: FastifyPluginAsyncTypebox<BatchRoutesOptions> = async 
   app.get('/:id', {
     schema: { params: BatchParamsSchema, response: { 200: BatchProgressSchema } },
   }, async request => {
-    const progress = await batchProgress(opts.batches, opts.store, request.params.id)
+    const progress = await batchProgress(opts.batches, opts.store, request.params.id, principalOf(request))
     if (progress === null) throw new GraderError('not_found', `no batch with id ${JSON.stringify(request.params.id.slice(0, 60))} (batches expire with their results)`)
     return progress
   })

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { principalOf, requireRole } from '../../../plugins/auth.js'
 import { Type } from 'typebox'
 import { CHALLENGE_ID_PATTERN, ChallengeRequestSchema, ChallengeSchema, type ChallengeRequest } from '../../../../shared/contracts/challenge-schema.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
@@ -28,11 +30,14 @@ export const challengeNotFound = (id: string, version?: string): GraderError =>
     : `challenge ${JSON.stringify(id.slice(0, 64))} has no version ${JSON.stringify(version.slice(0, 32))}`)
 
 /**
- * Routes of `/v1/challenges` (admin keys only, applied by the enclosing
- * scope): store a version, read the latest, list versions, delete.
+ * Routes of `/v1/challenges`: store a version, read the latest, list
+ * versions, delete. Each answers from the caller's tenant's challenges only
+ * (another tenant's id is `404`); reading needs `read`, changing `admin`.
  */
 export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> = async (app, opts) => {
-  const { challenges, collectTests } = opts
+  const { collectTests } = opts
+  const challengesOf = (request: FastifyRequest): ChallengeStore => opts.challenges.inTenant(principalOf(request).tenantId)
+  app.addHook('onRequest', requireRole('read'))
 
   /**
    * Refuses a policy whose `policy.tests` keys name no test of the suite. Only
@@ -40,7 +45,7 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
    * suite is collected in a real grading container; a version already stored
    * was checked when it was first put.
    */
-  async function checkPolicyTests (id: string, version: string, body: ChallengeRequest): Promise<void> {
+  async function checkPolicyTests (challenges: ChallengeStore, id: string, version: string, body: ChallengeRequest): Promise<void> {
     if (Object.keys(body.policy?.tests ?? {}).length === 0) return
     if (await challenges.get(id, version) !== null) return
     const collection = await collectTests({ language: body.language, tests: body.tests, starter: body.starter, limits: body.limits })
@@ -54,6 +59,7 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
   }
 
   app.put('/:id', {
+    onRequest: requireRole('admin'),
     schema: {
       params: ParamsSchema,
       body: ChallengeRequestSchema,
@@ -69,7 +75,8 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
       throw new GraderError('invalid_request', 'policy.dueAt must be an ISO 8601 date-time')
     }
     const version = challengeVersion(body)
-    await checkPolicyTests(id, version, body)
+    const challenges = challengesOf(request)
+    await checkPolicyTests(challenges, id, version, body)
     await challenges.put(id, version, body)
     request.log.info({ challenge: id, version }, 'challenge stored')
     return { id, version }
@@ -78,7 +85,7 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
   app.get('/:id', {
     schema: { params: ParamsSchema, response: { 200: ChallengeSchema } },
   }, async request => {
-    const challenge = await challenges.get(request.params.id)
+    const challenge = await challengesOf(request).get(request.params.id)
     if (challenge === null) throw challengeNotFound(request.params.id)
     return challenge
   })
@@ -86,15 +93,16 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
   app.get('/:id/versions', {
     schema: { params: ParamsSchema, response: { 200: Type.Array(Type.Object({ version: Type.String(), createdAt: Type.String() })) } },
   }, async request => {
-    const versions = await challenges.versions(request.params.id)
+    const versions = await challengesOf(request).versions(request.params.id)
     if (versions.length === 0) throw challengeNotFound(request.params.id)
     return versions
   })
 
   app.delete('/:id', {
+    onRequest: requireRole('admin'),
     schema: { params: ParamsSchema },
   }, async (request, reply) => {
-    if (!await challenges.remove(request.params.id)) throw challengeNotFound(request.params.id)
+    if (!await challengesOf(request).remove(request.params.id)) throw challengeNotFound(request.params.id)
     return await reply.code(204).send()
   })
 }

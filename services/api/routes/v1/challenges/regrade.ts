@@ -13,6 +13,7 @@ import type { SubmissionStore } from '../../../../shared/store/submission-store.
 import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js'
 import { acceptSubmission, checkQueueDepth } from '../../../accept-submission.js'
 import { challengeNotFound } from './index.js'
+import { principalOf } from '../../../plugins/auth.js'
 
 /**
  * BullMQ priority of regrade jobs. BullMQ takes every job without a priority
@@ -62,15 +63,16 @@ export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = as
     preValidation: async request => { request.body ??= {} },
   }, async (request, reply) => {
     const { id } = request.params
-    const challenge = await opts.challenges.get(id, request.body.version)
+    const principal = principalOf(request)
+    const challenge = await opts.challenges.inTenant(principal.tenantId).get(id, request.body.version)
     if (challenge === null) throw challengeNotFound(id, request.body.version)
-    const originals = await opts.store.challengeSubmissions(id)
+    const originals = await opts.store.challengeSubmissions(id, principal.tenantId)
     // once for the whole regrade: it is queued entirely or not at all
     await checkQueueDepth(opts.queue, opts.config.queueMax, originals.length)
 
     const batchId = randomUUID()
-    await opts.batches.create({ id: batchId, kind: 'regrade', challenge: id, version: challenge.version })
-    const deps = { ...opts, log: request.log }
+    await opts.batches.create({ id: batchId, kind: 'regrade', challenge: id, version: challenge.version, tenant: principal.tenantId, submittedBy: principal.keyId })
+    const deps = { ...opts, log: request.log, principal }
     const regradeOne = async (originalId: string): Promise<string | null> => {
       const [original, kept] = await Promise.all([opts.store.get(originalId), opts.store.files(originalId)])
       // expired or deleted since the index was read
@@ -85,7 +87,7 @@ export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = as
       }
       try {
         const { submission } = await acceptSubmission(deps, body, {
-          batch: batchId, regradeOf: originalId, priority: REGRADE_PRIORITY, feedbackBudget: false, queueDepthCheck: false,
+          batch: batchId, regradeOf: originalId, lane: 'regrade', priority: REGRADE_PRIORITY, feedbackBudget: false, queueDepthCheck: false,
         })
         await opts.store.addRegrade(originalId, submission.id)
         return submission.id

@@ -6,6 +6,7 @@ import type { Submission } from '../../../../shared/contracts/submission-schema.
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
 import { SubmissionParamsSchema } from '../../../schemas/submission-routes-schema.js'
 import { readSubmission } from '../../../submission-id.js'
+import { principalOf } from '../../../plugins/auth.js'
 
 /**
  * Where a submission's webhook stands, derived from its attempts: `none` (no `callbackUrl`),
@@ -44,7 +45,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox<DeliveryRoutesOptions> = 
     schema: { params: SubmissionParamsSchema, response: { 200: DeliveriesSchema } },
   }, async request => {
     const { id } = request.params
-    const submission = await readSubmission(opts.store, id)
+    const submission = await readSubmission(opts.store, id, principalOf(request))
     const attempts = await opts.deliveryLog.read(id)
     return {
       submissionId: id,

@@ -12,7 +12,8 @@ import type { DoneSubscriber, ResultWaiter } from '../../../plugins/result-waite
 import { SubmissionParamsSchema, SubmissionViewQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { submissionView, testNamer, type SubmissionViewName } from '../../../submission-view.js'
 import { untilClientGone } from './client-gone.js'
-import { isGeneratedId, submissionNotFound } from '../../../submission-id.js'
+import { canSee, isGeneratedId, submissionNotFound } from '../../../submission-id.js'
+import { principalOf } from '../../../plugins/auth.js'
 
 /** What the event stream needs; passed in, never imported as singletons. */
 export interface SubmissionEventRoutesOptions {
@@ -23,7 +24,7 @@ export interface SubmissionEventRoutesOptions {
   subscriber: DoneSubscriber
   /** Tells a stream its submission is done (one subscription per process, shared with `?wait=true`). */
   waiter: ResultWaiter
-  challenges: Pick<ChallengeStore, 'get'>
+  challenges: Pick<ChallengeStore, 'inTenant'>
   /**
    * Milliseconds between two `: keep-alive` comments on an open stream, so
    * proxies that cut idle connections (often after 30 to 60 s) keep it.
@@ -76,7 +77,7 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
   // fastify's own serializer for the GET's response schema: unknown fields dropped the same way
   // (its typing wants plain records, which a TypeBox schema and a Submission are at run time)
   const doneData = async (reply: FastifyReply, submission: Submission, view: SubmissionViewName): Promise<string> =>
-    reply.serializeInput(await submissionView(submission, challenges, view) as unknown as Record<string, unknown>,
+    reply.serializeInput(await submissionView(submission, challenges.inTenant(submission.tenant), view) as unknown as Record<string, unknown>,
       SubmissionSchema as unknown as Record<string, unknown>)
 
   app.get('/:id/events', {
@@ -119,7 +120,7 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
       // answered as JSON by the error handler (503 when Redis is away): no stream has started
       throw err
     }
-    if (submission === null) {
+    if (submission === null || !canSee(principalOf(request), submission)) {
       unlisten()
       watch.cancel()
       throw submissionNotFound(id)
@@ -142,7 +143,7 @@ export const submissionEventRoutes: FastifyPluginAsyncTypebox<SubmissionEventRou
         stream.send('done', await doneData(reply, submission, view))
         return
       }
-      const nameOf = await testNamer(submission, challenges, view)
+      const nameOf = await testNamer(submission, challenges.inTenant(submission.tenant), view)
       let lastSeq = 0
       let lastSent = ''
       const sendRunning = (event: SubmissionProgressEvent): void => {

@@ -24,7 +24,8 @@ import { submissionView } from '../../../submission-view.js'
 import type { ResultWaiter } from '../../../plugins/result-waiter.js'
 import { AcceptedSchema, IdempotencyHeadersSchema, SubmissionParamsSchema, SubmissionViewQuerySchema, SubmitQuerySchema } from '../../../schemas/submission-routes-schema.js'
 import { untilClientGone } from './client-gone.js'
-import { isGeneratedId, readSubmission, submissionNotFound } from '../../../submission-id.js'
+import { canSee, isGeneratedId, readSubmission, submissionNotFound } from '../../../submission-id.js'
+import { hasRole, principalOf, requireRole } from '../../../plugins/auth.js'
 
 /** What the submission routes need; passed in, never imported as singletons. */
 export interface SubmissionRoutesOptions {
@@ -96,7 +97,7 @@ async function removeJob (queue: Queue<GradingJob> | Queue<DeliveryJob>, id: str
  */
 export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions> = async (app, opts) => {
   const { config, store, registry, waiter, challenges, idempotency, batches } = opts
-  const acceptDeps = (log: FastifyBaseLogger): AcceptDeps => ({ config, store, queue: opts.queue, registry, challenges, log })
+  const acceptDeps = (request: FastifyRequest): AcceptDeps => ({ config, store, queue: opts.queue, registry, challenges, log: request.log, principal: principalOf(request) })
   const deliveries = lazyDeliveries(opts.redis, config)
   app.addHook('onClose', async () => { await deliveries.close() })
   const deliveryLog = new DeliveryLog(opts.redis, config.prefix, config.resultTtlS)
@@ -127,6 +128,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
   }
 
   app.post('/', {
+    onRequest: requireRole('submit'),
     schema: {
       body: SubmissionRequestSchema,
       querystring: SubmitQuerySchema,
@@ -142,7 +144,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       void reply.header('idempotent-replayed', 'true')
     } else {
       try {
-        await acceptSubmission(acceptDeps(request.log), request.body, { id })
+        await acceptSubmission(acceptDeps(request), request.body, { id })
       } catch (err) {
         watch?.cancel()
         await claimed.release().catch((releaseErr: unknown) => { request.log.warn({ err: releaseErr }, 'idempotency key not released') })
@@ -174,7 +176,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     const current = await store.get(id)
     // deleted (DELETE /v1/submissions/:id) while the request was held
     if (current === null) throw submissionNotFound(id)
-    if (current.state === 'done') return reply.code(200).send(await submissionView(current, challenges, 'full'))
+    if (current.state === 'done') return reply.code(200).send(await submissionView(current, challenges.inTenant(current.tenant), 'full'))
     return reply.code(202).send({ id, state: current.state })
   })
 
@@ -182,11 +184,12 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     schema: { params: SubmissionParamsSchema, querystring: SubmissionViewQuerySchema, response: { 200: SubmissionSchema } },
   }, async request => {
     const { id } = request.params
-    const submission = await readSubmission(store, id)
-    return await submissionView(submission, challenges, request.query.view ?? 'full')
+    const submission = await readSubmission(store, id, principalOf(request))
+    return await submissionView(submission, challenges.inTenant(submission.tenant), request.query.view ?? 'full')
   })
 
   app.post('/batch', {
+    onRequest: requireRole('submit'),
     bodyLimit: BATCH_BODY_LIMIT_BYTES,
     schema: { body: BatchRequestSchema, headers: IdempotencyHeadersSchema, response: { 202: BatchAcceptedSchema } },
   }, async (request, reply) => {
@@ -204,7 +207,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       return reply.code(202).send(answer)
     }
     try {
-      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request.log), batches, deliveries: deliveries.queue }, request.body, claimed.id, claimed.key))
+      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request), batches, deliveries: deliveries.queue }, request.body, claimed.id, claimed.key))
     } catch (err) {
       await claimed.release().catch(() => {})
       throw err
@@ -212,6 +215,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
   })
 
   app.delete('/:id', {
+    onRequest: requireRole('submit', 'admin'),
     schema: { params: SubmissionParamsSchema, response: { 204: Type.Null({ description: 'Deleted: nothing of the submission is kept' }) } },
   }, async (request, reply) => {
     const { id } = request.params
@@ -227,7 +231,11 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       await opts.redis.publish(store.doneChannel, target)
       return submission
     }
-    const submission = isGeneratedId(id) ? await purge(id) : null
+    // removing needs the key that posted it, or the tenant's admin: else it is not there
+    const principal = principalOf(request)
+    const found = isGeneratedId(id) ? await store.get(id) : null
+    const mayRemove = found !== null && canSee(principal, found) && (found.submittedBy === principal.keyId || hasRole(principal, 'admin'))
+    const submission = mayRemove ? await purge(id) : null
     if (submission === null) throw submissionNotFound(id)
     // its regrades are copies of the same files: a data-removal request removes them too
     for (const regrade of submission.regrades ?? []) await purge(regrade)

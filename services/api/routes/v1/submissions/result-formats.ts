@@ -9,11 +9,13 @@ import { ExercismResultsSchema, ExercismV3ResultsSchema, toExercismResults, toEx
 import { GradescopeResultsSchema, toGradescopeResults } from '../../../gradescope-results.js'
 import { SubmissionParamsSchema } from '../../../schemas/submission-routes-schema.js'
 import { readSubmission } from '../../../submission-id.js'
+import { principalOf } from '../../../plugins/auth.js'
+import type { Principal } from '../../../plugins/principal.js'
 
 /** What the result-format routes need. */
 export interface ResultFormatRoutesOptions {
   store: Pick<SubmissionStore, 'get'>
-  challenges: Pick<ChallengeStore, 'get'>
+  challenges: Pick<ChallengeStore, 'inTenant'>
 }
 
 /**
@@ -52,14 +54,14 @@ export const resultFormatRoutes: FastifyPluginAsyncTypebox<ResultFormatRoutesOpt
   const { store, challenges } = opts
 
   /** The finished result of a submission, with its challenge version's policy; 404 while not done. */
-  async function finished (id: string): Promise<{ result: Result, challenge?: { policy?: GradingPolicy } | null }> {
-    const submission = await readSubmission(store, id)
+  async function finished (id: string, principal: Principal): Promise<{ result: Result, challenge?: { policy?: GradingPolicy } | null }> {
+    const submission = await readSubmission(store, id, principal)
     if (submission.state !== 'done' || submission.result === undefined) {
       // 409 would fit, but is not in the catalog clients know: 404 with a clear message
       throw new GraderError('not_found', `results are not ready yet: the submission is ${submission.state}`)
     }
     if (submission.challenge === undefined) return { result: submission.result }
-    return { result: submission.result, challenge: await challenges.get(submission.challenge, submission.version) }
+    return { result: submission.result, challenge: await challenges.inTenant(submission.tenant).get(submission.challenge, submission.version) }
   }
 
   app.get('/:id/results.json', {
@@ -70,7 +72,7 @@ export const resultFormatRoutes: FastifyPluginAsyncTypebox<ResultFormatRoutesOpt
     },
   }, async request => {
     refuseStudentView(request.query.view)
-    const { result } = await finished(request.params.id)
+    const { result } = await finished(request.params.id, principalOf(request))
     return request.query.version === 3 ? toExercismV3Results(result) : toExercismResults(result)
   })
 
@@ -78,7 +80,7 @@ export const resultFormatRoutes: FastifyPluginAsyncTypebox<ResultFormatRoutesOpt
     schema: { params: SubmissionParamsSchema, querystring: GradescopeQuerySchema, response: { 200: GradescopeResultsSchema } },
   }, async request => {
     refuseStudentView(request.query.view)
-    const { result, challenge } = await finished(request.params.id)
+    const { result, challenge } = await finished(request.params.id, principalOf(request))
     if (challenge === null) {
       // its points and visibility are gone with it: showing every test visible could reveal hidden ones
       throw new GraderError('not_found', 'the challenge version this submission was graded against was deleted, so its points and visibility are unknown')
