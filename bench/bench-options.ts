@@ -64,7 +64,25 @@ export interface BenchOptions extends BenchEnv {
   noDocs: boolean
 }
 
-export const USAGE = `npm run bench -- [--quick] [--isolation] [--out <path>] [--no-docs] [--redraw <record.json>] [--url <base> --key <key> [--url-pool on|off]]
+/** `--scenario <name>`: today's bench (`default`) or the exam peak of issue 10 (`exam`, bench/exam/). */
+export const SCENARIOS = ['default', 'exam'] as const
+export type Scenario = typeof SCENARIOS[number]
+
+/** Takes `--scenario <name>` (or `--scenario=<name>`) out of the arguments; the rest belong to that scenario's own parser. */
+export function splitScenario (argv: readonly string[]): { scenario: Scenario, rest: string[] } {
+  const rest: string[] = []
+  let scenario: string = 'default'
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--scenario') scenario = argv[++i] ?? ''
+    else if (arg.startsWith('--scenario=')) scenario = arg.slice('--scenario='.length)
+    else rest.push(arg)
+  }
+  if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`--scenario is one of ${SCENARIOS.join(', ')}, not ${JSON.stringify(scenario)}`)
+  return { scenario: scenario as Scenario, rest }
+}
+
+export const USAGE = `npm run bench -- [--scenario default|exam] [--quick] [--isolation] [--out <path>] [--no-docs] [--redraw <record.json>] [--url <base> --key <key> [--url-pool on|off]]
   env: ${Object.keys(BenchEnvSchema.properties).join(', ')}`
 
 export function parseBenchOptions (argv: string[], env: NodeJS.ProcessEnv): BenchOptions {

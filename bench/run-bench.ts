@@ -26,7 +26,7 @@ import { seededRandom } from './arrivals.js'
 import { baselineRun } from './baseline.js'
 import { BenchRecordSchema, type BenchRecord, type CpuRecord, type LoadStepRecord, type SeriesRecord } from './bench-record.js'
 import { cdfChart, markdownReport, poolCounts, rateChart } from './bench-report.js'
-import { parseBenchOptions, type BenchOptions } from './bench-options.js'
+import { parseBenchOptions, splitScenario, type BenchOptions } from './bench-options.js'
 import { closedLoop } from './closed-loop.js'
 import { gradeHeld, gradeStreamed, hostsView, STAGES, untilIdle, type GraderTarget } from './grader-http.js'
 import { startGraderProcess, type GraderProcess } from './grader-process.js'
@@ -166,7 +166,14 @@ async function loadSweep (target: GraderTarget, o: BenchOptions, baselineBestPer
 }
 
 async function main (): Promise<void> {
-  const o = parseBenchOptions(process.argv.slice(2), process.env)
+  const { scenario, rest } = splitScenario(process.argv.slice(2))
+  if (scenario === 'exam') {
+    // Loaded only when asked for: the default bench does not import the exam's modules.
+    const { runExam } = await import('./exam/run-exam.js')
+    await runExam(rest)
+    return
+  }
+  const o = parseBenchOptions(rest, process.env)
   if (o.redraw !== undefined) {
     writeOutputs(checked(JSON.parse(readFileSync(o.redraw, 'utf8'))), o)
     return
