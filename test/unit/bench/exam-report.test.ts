@@ -66,7 +66,7 @@ describe('exam report: interactive alone against during the flood', () => {
     expect(c.alone.n).toBe(3)
     expect(c.during.n).toBe(3)
     expect(c.afterFlood).toBe(1)
-    expect(c.ratio).toBeCloseTo(c.during.p95 / c.alone.p95)
+    expect(c.ratio).toBeCloseTo(c.during.p95! / c.alone.p95!)
     expect(c.ratio).toBeCloseTo(880 / 590)
   })
 
