@@ -39,6 +39,8 @@ export async function startGraderProcess (root: string, env: Record<string, stri
   const own: Record<string, string> = {
     HOST: '127.0.0.1',
     PORT: String(port),
+    // a free port: a grader already running on this machine holds the default 9464
+    GRADER_METRICS_PORT: '0',
     GRADER_API_KEYS: key,
     // Keys and containers of their own: a bench never touches a running deployment's.
     GRADER_PREFIX: `bench-${randomUUID().slice(0, 8)}`,

@@ -28,7 +28,7 @@ import { registerOpenApi } from './plugins/openapi.js'
 import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
-import { metricsRoutes } from './routes/metrics.js'
+import { metricsRoutes, requireMetricsReader } from './routes/metrics.js'
 import { batchRoutes } from './routes/v1/batches/index.js'
 import { challengeRoutes } from './routes/v1/challenges/index.js'
 import { regradeRoutes } from './routes/v1/challenges/regrade.js'
@@ -220,7 +220,14 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   const batches = deps.batches ?? new BatchStore(deps.redis, config.prefix, config.resultTtlS)
   const tenants = deps.tenants ?? new TenantStore(deps.redis, config.prefix)
   const apiKeys = deps.apiKeys ?? new ApiKeyStore(deps.redis, config.prefix)
-  await app.register(metricsRoutes, { collector })
+  // the one collector: the metrics listener (start-api.ts) renders it too, without a key
+  app.decorate('metricsCollector', collector)
+  // on the API's listener, /metrics needs a key with the metrics role (or a global admin)
+  await app.register(async scraped => {
+    scraped.addHook('onRequest', authenticate({ apiKeys: config.apiKeys, adminKeys: config.adminKeys, keys: apiKeys, tenants }))
+    scraped.addHook('onRequest', requireMetricsReader())
+    await scraped.register(metricsRoutes, { collector })
+  })
   await app.register(async v1 => {
     // first hook of the scope: every other hook and route reads `request.principal`
     v1.addHook('onRequest', authenticate({ apiKeys: config.apiKeys, adminKeys: config.adminKeys, keys: apiKeys, tenants }))

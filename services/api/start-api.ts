@@ -11,10 +11,13 @@ import { HostRegistry } from '../shared/store/host-registry.js'
 import { SubmissionStore } from '../shared/store/submission-store.js'
 import { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { buildApp } from './app.js'
+import { buildMetricsServer } from './routes/metrics.js'
 import { submissionView } from './submission-view.js'
 
 export interface RunningApi {
   address: string
+  /** Where the metrics listener serves `GET /metrics` without a key (`GRADER_METRICS_HOST`/`PORT`). */
+  metricsAddress: string
   /** What webhooks are signed with (generated into Redis when `GRADER_WEBHOOK_SECRET` is unset). */
   webhookSecret: WebhookSecret
   close: () => Promise<void>
@@ -72,14 +75,30 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
   if (dispatcher.secret.generated) log.warn({ redisKey: dispatcher.secret.redisKey }, 'GRADER_WEBHOOK_SECRET is unset: webhooks are signed with a secret generated once and kept in Redis')
   const address = await app.listen({ host: config.host, port: config.port })
   log.info({ address, prefix: config.prefix, keys: config.apiKeys.length, adminKeys: config.adminKeys.length }, 'api listening')
+  // after the API's listener, so the first "Server listening" line is still the API's
+  const metrics = await buildMetricsServer({ collector: app.metricsCollector!, logger: log.child({ listener: 'metrics' }) })
+  let metricsAddress: string
+  try {
+    metricsAddress = await metrics.listen({ host: config.metricsHost, port: config.metricsPort })
+  } catch (err) {
+    // nothing else is open to the caller yet: undo what was started, then say what to change
+    await app.close()
+    await dispatcher.close()
+    await queue.close()
+    await Promise.allSettled([subscriber.quit(), redis.quit()])
+    throw new Error(`the metrics listener cannot listen on ${config.metricsHost}:${config.metricsPort} (${(err as Error).message}): set GRADER_METRICS_PORT (0 = a free port) or GRADER_METRICS_HOST`, { cause: err })
+  }
+  log.info({ address: metricsAddress }, 'metrics listening')
 
   return {
     address,
+    metricsAddress,
     webhookSecret: dispatcher.secret,
     close: async () => {
       // one failing step must not skip the others
       const steps: Array<[string, () => Promise<unknown>]> = [
         ['http', async () => await app.close()],
+        ['metrics', async () => await metrics.close()],
         ['deliveries', async () => await dispatcher.close()],
         ['queue', async () => await queue.close()],
         ['subscriber', async () => await subscriber.quit()],

@@ -17,6 +17,8 @@ export const TEST_KEY = 'integration-test-key'
 
 export interface TestGrader {
   url: string
+  /** The metrics listener: `GET ${metricsUrl}/metrics` needs no key. */
+  metricsUrl: string
   config: Config
   /** The in-process worker, unless started with `{ worker: false }`. */
   worker: RunningWorker
@@ -45,6 +47,8 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   const config = loadConfig({
     ...process.env,
     PORT: '0',
+    // a free port each: graders of parallel test runs must not share the default 9464
+    GRADER_METRICS_PORT: '0',
     GRADER_API_KEYS: TEST_KEY,
     GRADER_PREFIX: `test-${randomUUID()}`,
     GRADER_WORKER_ID: `test-worker-${randomUUID()}`,
@@ -102,6 +106,7 @@ export async function startTestGrader (env: Record<string, string> = {}, opts: {
   }
   return {
     url: api.address,
+    metricsUrl: api.metricsAddress,
     config,
     // Tests that start without a worker never touch this one.
     worker: worker as RunningWorker,

@@ -1,8 +1,11 @@
 // /metrics end to end: what a worker records with MetricsStore lands in real
-// Redis and comes back out of the API's scrape in Prometheus text format.
+// Redis and comes back out of the scrape in Prometheus text format, as the
+// metrics listener serves it (no key; the API's own /metrics needs one:
+// test/integration/api/metrics-listener.test.ts).
 import { Writable } from 'node:stream'
 import { pino, type Logger } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildMetricsServer } from '../../services/api/routes/metrics.js'
 import { MetricsStore, DURATION_BUCKETS_MS, MAX_LABEL_CHARS } from '../../services/shared/observability/metrics-store.js'
 import { buildTestApp, deadRedis, hostView, type TestApp } from './api/build-test-app.js'
 
@@ -15,11 +18,17 @@ beforeEach(async () => {
 })
 afterEach(async () => { await t?.close() })
 
+/** Scrapes as Prometheus does: the metrics listener's server, on the app's one collector and its logger. */
 async function scrape (app = t.app): Promise<string> {
-  const res = await app.inject({ method: 'GET', url: '/metrics' })
-  expect(res.statusCode).toBe(200)
-  expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8')
-  return res.body
+  const listener = await buildMetricsServer({ collector: app.metricsCollector!, logger: app.log })
+  try {
+    const res = await listener.inject({ method: 'GET', url: '/metrics' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8')
+    return res.body
+  } finally {
+    await listener.close()
+  }
 }
 
 /** The value of the one sample line `series` (name and labels exactly as rendered), or undefined. */

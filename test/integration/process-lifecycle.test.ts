@@ -48,7 +48,7 @@ async function spawnGrader (entry: string, env: Record<string, string> = {}, opt
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'ignore', ...(opts.ipc === true ? ['ipc' as const] : [])],
     env: {
-      ...process.env, PORT: '0', GRADER_PREFIX: prefix, GRADER_WORKER_ID: workerId, GRADER_API_KEYS: KEY,
+      ...process.env, PORT: '0', GRADER_METRICS_PORT: '0', GRADER_PREFIX: prefix, GRADER_WORKER_ID: workerId, GRADER_API_KEYS: KEY,
       GRADER_STOP_TIMEOUT_MS: String(STOP_TIMEOUT_MS), LOG_LEVEL: 'info', ...env,
     },
   })

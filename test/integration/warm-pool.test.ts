@@ -110,7 +110,7 @@ describe('with the pool on (the default)', () => {
 
   it('shows the pool in /metrics', async () => {
     await untilPool(g, 'ready', p => (p?.ready ?? 0) >= 1)
-    const text = await (await g.request('/metrics')).text()
+    const text = await (await fetch(`${g.metricsUrl}/metrics`)).text()
     const host = g.worker.pool.hosts[0]!.id
     const value = (series: string) => Number(text.split('\n').find(l => l.startsWith(`${series} `))?.split(' ')[1])
     expect(value(`grader_pool_containers{host="${host}",state="ready"}`)).toBeGreaterThanOrEqual(1)

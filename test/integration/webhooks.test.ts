@@ -134,7 +134,7 @@ describe('webhooks', () => {
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(250)
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(500)
     // and each attempt is counted by outcome for ops
-    const metrics = await (await grader.request('/metrics', { key: null })).text()
+    const metrics = await (await fetch(`${grader.metricsUrl}/metrics`)).text()
     expect(metrics).toContain('grader_webhook_attempts_total{type="submission.done",outcome="retrying"} 2')
     expect(metrics).toContain('grader_webhook_attempts_total{type="submission.done",outcome="delivered"} 1')
 
@@ -162,7 +162,7 @@ describe('webhooks', () => {
     const receiver = await startReceiver(() => ({ status: up ? 200 : 503 }))
     cleanups.push(receiver.close)
     const config = loadConfig({
-      ...process.env, ...FAST_RETRIES, PORT: '0', GRADER_API_KEYS: TEST_KEY,
+      ...process.env, ...FAST_RETRIES, PORT: '0', GRADER_METRICS_PORT: '0', GRADER_API_KEYS: TEST_KEY,
       GRADER_PREFIX: `test-${randomUUID()}`, GRADER_WORKER_ID: `test-worker-${randomUUID()}`, GRADER_WAIT_MAX_MS: '120000',
       // long enough that the API is surely down when the next attempt falls due
       GRADER_WEBHOOK_RETRY_BASE_MS: '1500', GRADER_WEBHOOK_RETRY_MAX_MS: '1500',

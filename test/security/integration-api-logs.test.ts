@@ -61,6 +61,7 @@ beforeAll(async () => {
   config = loadConfig({
     ...process.env,
     PORT: '0',
+    GRADER_METRICS_PORT: '0',
     GRADER_API_KEYS: API_KEY,
     GRADER_ADMIN_KEYS: ADMIN_KEY,
     GRADER_PREFIX: `test-${randomUUID()}`,

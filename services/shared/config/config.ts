@@ -13,6 +13,13 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   /** Port the API listens on. @defaultValue 8080 */
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  /**
+   * Interface of the metrics listener (`GET /metrics`, no key): loopback by
+   * default, so only a scraper on the machine reads it. @defaultValue 127.0.0.1
+   */
+  GRADER_METRICS_HOST: Type.String({ default: '127.0.0.1' }),
+  /** Port of the metrics listener; `0` = a free port (logged). @defaultValue 9464 (Prometheus' exporter range) */
+  GRADER_METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464 }),
   /** Redis shared by API and workers. `npm start` starts a private one when unset. */
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379' }),
   /** Comma-separated Docker endpoints: `unix:///path`, `tcp://host:2376`, `ssh://user@host`. */
@@ -105,6 +112,9 @@ export type Env = Static<typeof EnvSchema>
 export interface Config {
   readonly host: string
   readonly port: number
+  /** Interface and port of the metrics listener (`GRADER_METRICS_HOST`, `GRADER_METRICS_PORT`). */
+  readonly metricsHost: string
+  readonly metricsPort: number
   readonly redisUrl: string
   readonly dockerHosts: readonly string[]
   readonly apiKeys: readonly string[]
@@ -186,6 +196,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
+    metricsHost: e.GRADER_METRICS_HOST,
+    metricsPort: e.GRADER_METRICS_PORT,
     redisUrl: e.REDIS_URL,
     dockerHosts: Object.freeze(list(e.DOCKER_HOSTS)),
     apiKeys: Object.freeze(list(e.GRADER_API_KEYS)),

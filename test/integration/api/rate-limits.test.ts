@@ -9,7 +9,7 @@ import { installErrorHandling } from '../../../services/api/plugins/error-handle
 import type { Principal } from '../../../services/api/plugins/principal.js'
 import { installRateLimits } from '../../../services/api/plugins/rate-limit.js'
 import { scanKeys } from '../../../services/shared/store/redis-keys.js'
-import { deadRedis, redisUrl } from './build-test-app.js'
+import { AUTH, buildTestApp, deadRedis, redisUrl, type TestApp } from './build-test-app.js'
 
 /** What a test principal is made of, sent as JSON in a header the seam below reads. */
 type TestPrincipal = Pick<Principal, 'keyId' | 'tenantId' | 'keyPerMinute' | 'tenantPerMinute'>
@@ -133,5 +133,57 @@ describe('rate limits per tenant and per key', () => {
     } finally {
       dead.disconnect()
     }
+  })
+})
+
+describe('rate limits through the whole API, with tenants and keys made through it', () => {
+  let shared: string
+  const built: TestApp[] = []
+  beforeEach(() => { shared = `test-rate-api-${randomUUID()}` })
+  afterEach(async () => {
+    // the apps share one prefix: the last close deletes its keys
+    for (const b of built.splice(0).reverse()) await b.close()
+  })
+
+  const admin = async (b: TestApp, method: 'POST', url: string, payload: unknown) => {
+    const res = await b.app.inject({ method, url, headers: AUTH, payload: payload as Record<string, unknown> })
+    expect(res.statusCode, res.body).toBe(201)
+    return res.json()
+  }
+  /** A tenant limited to `perMinute`, and a submit/read key of it. */
+  async function limitedTenant (b: TestApp, perMinute: number): Promise<string> {
+    const tenant = await admin(b, 'POST', '/v1/tenants', { name: `rate-${randomUUID().slice(0, 8)}`, rateLimit: { perMinute } }) as { id: string }
+    const key = await admin(b, 'POST', `/v1/tenants/${tenant.id}/keys`, { roles: ['submit', 'read'] }) as { key: string }
+    return key.key
+  }
+  const read = async (b: TestApp, key: string) => await b.app.inject({ method: 'GET', url: '/v1/submissions/sub_0000000000000000', headers: { authorization: `Bearer ${key}` } })
+  const app = async () => { const b = await buildTestApp({ GRADER_PREFIX: shared }); built.push(b); return b }
+
+  it('refuses a tenant\'s 6th request of a minute at 5 per minute, leaves another tenant alone, and counts across API processes', async () => {
+    const [one, two] = [await app(), await app()]
+    const key = await limitedTenant(one, 5)
+    const other = await limitedTenant(one, 5)
+    const answers = []
+    // alternating between two API processes on one Redis: one count
+    for (let i = 0; i < 5; i++) answers.push(await read(i % 2 === 0 ? one : two, key))
+    // counted, then answered by the route (no such submission): the headers come with any answer
+    expect(answers.map(a => a.statusCode)).toEqual([404, 404, 404, 404, 404])
+    expect(answers.map(a => a.headers['ratelimit-remaining'])).toEqual(['4', '3', '2', '1', '0'])
+    const refused = await read(two, key)
+    expect(refused.statusCode).toBe(429)
+    expect(refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/tenant/) } })
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    expect(refused.headers['ratelimit-limit']).toBe('5')
+    expect(refused.headers['ratelimit-remaining']).toBe('0')
+    const untouched = await read(one, other)
+    expect(untouched.statusCode).toBe(404)
+    expect(untouched.headers['ratelimit-remaining']).toBe('4')
+  })
+
+  it('answers a wrong key 401 before counting anything', async () => {
+    const b = await app()
+    const res = await read(b, 'gk_not-a-key')
+    expect(res.statusCode).toBe(401)
+    expect(res.headers['ratelimit-limit']).toBeUndefined()
   })
 })
