@@ -10,6 +10,8 @@ import type { ExamRecord } from './exam-record.js'
 export const LANE_COLORS: Record<Lane, string> = { exam: '#d62728', interactive: '#1f77b4', practice: '#2ca02c', regrade: '#7f7f7f' }
 const PANEL_H = 400
 const WIDTH = 760
+/** Share of the plot's height the legend covers, about. */
+const LEGEND_SHARE = 0.4
 
 /** Lanes the run used, in the order of LANES. */
 function lanesOf (r: ExamRecord): Lane[] {
@@ -24,31 +26,33 @@ function markers (r: ExamRecord): RefLine[] {
 }
 
 /**
- * The queue panel: per lane, the queue `GET /v1/capacity` reported when it
- * answered (the server's view), else the accepted submissions still waiting
- * for their verdict (the clients' view); dashed, the refused ones waiting out
- * `Retry-After`.
+ * The queue panel: per lane, the accepted submissions still waiting for their
+ * verdict (the clients' view: queued or running), and dashed the refused
+ * ones waiting out `Retry-After`; in grey what `GET /v1/capacity` counted
+ * waiting in all (pending in the fair queue plus handed to the workers), when
+ * it answered.
  */
 export function queueChart (r: ExamRecord, endS: number): string {
   const lanes = lanesOf(r)
-  const fromCapacity = r.timeline.some(p => p.capacity !== undefined && Object.values(p.capacity).some(c => c.queued !== null))
-  const series: Series[] = []
-  for (const lane of lanes) {
-    series.push({
-      name: `${lane}: ${fromCapacity ? 'queued (GET /v1/capacity)' : 'accepted, awaiting verdict'}`,
-      color: LANE_COLORS[lane],
-      points: r.timeline.map(p => ({ x: p.tS, y: fromCapacity ? p.capacity?.[lane]?.queued ?? NaN : p.held[lane] ?? 0 })),
-    })
-  }
+  const series: Series[] = lanes.map(lane => ({
+    name: `${lane}: awaiting verdict`,
+    color: LANE_COLORS[lane],
+    points: r.timeline.map(p => ({ x: p.tS, y: p.held[lane] ?? 0 })),
+  }))
   for (const lane of lanes) {
     if (!r.timeline.some(p => (p.retrying[lane] ?? 0) > 0)) continue
-    series.push({ name: `${lane}: refused, waiting out Retry-After`, color: LANE_COLORS[lane], dashed: true, points: r.timeline.map(p => ({ x: p.tS, y: p.retrying[lane] ?? 0 })) })
+    series.push({ name: `${lane}: refused, retrying`, color: LANE_COLORS[lane], dashed: true, points: r.timeline.map(p => ({ x: p.tS, y: p.retrying[lane] ?? 0 })) })
   }
+  const waiting = r.timeline
+    .filter(p => p.rate !== undefined && p.capacity !== undefined)
+    .map(p => ({ x: p.tS, y: p.rate!.queued + Object.values(p.capacity!).reduce((a, c) => a + (c.queued ?? 0), 0) }))
+  if (waiting.length > 0) series.push({ name: 'capacity: waiting, all lanes', color: '#888', points: waiting })
   const top = Math.max(1, ...series.flatMap(s => s.points.map(p => p.y)).filter(Number.isFinite))
   return lineChart({
     title: `Exam peak (scale ${r.scale}): queue per lane`,
     x: { label: 's since the run started', scale: 'linear', min: 0, max: endS },
-    y: { label: 'submissions', scale: 'linear', min: 0, max: Math.ceil(top * 1.1) },
+    // headroom above the data: the legend sits in the plot's top left
+    y: { label: 'submissions', scale: 'linear', min: 0, max: Math.ceil(top * (1 + LEGEND_SHARE * 2)) },
     series,
     vlines: markers(r),
     width: WIDTH,
@@ -56,25 +60,35 @@ export function queueChart (r: ExamRecord, endS: number): string {
   })
 }
 
-/** The latency panel: p95 of the verdicts of each bucket per lane (dots joined), each lane's SLA as a line. */
+/**
+ * The latency panel: p95 of the verdicts of each bucket per lane (dots
+ * joined); dashed, the wait `GET /v1/capacity` estimated for the lane's own
+ * tenant at each second; each lane's SLA as a line.
+ */
 export function latencyChart (r: ExamRecord, endS: number): string {
   const lanes = lanesOf(r)
   const series: Series[] = lanes.map(lane => ({
-    name: `${lane}: p95 per ${r.latencyBucketS} s of verdicts`,
+    name: `${lane}: p95 per ${r.latencyBucketS} s`,
     color: LANE_COLORS[lane],
     markers: true,
     points: r.latencyTimeline.filter(p => p.lane === lane && p.p95 !== null).map(p => ({ x: p.tS + r.latencyBucketS / 2, y: p.p95! })),
   }))
+  for (const lane of lanes) {
+    const points = r.timeline.filter(p => typeof p.capacity?.[lane]?.estimatedWaitMs === 'number').map(p => ({ x: p.tS, y: p.capacity![lane]!.estimatedWaitMs! }))
+    if (points.length > 0) series.push({ name: `${lane}: estimated wait`, color: LANE_COLORS[lane], dashed: true, points })
+  }
   const slas = new Map<number, Lane[]>()
   for (const lane of lanes) {
     const sla = r.grader.slaMsByLane[lane]
     if (typeof sla === 'number') slas.set(sla, [...(slas.get(sla) ?? []), lane])
   }
+  const values = [...series.flatMap(s => s.points.map(p => p.y)), ...slas.keys()].filter(v => Number.isFinite(v) && v > 0)
   const hlines: RefLine[] = [...slas].map(([ms, ls]) => ({ at: ms, label: `SLA ${ms / 1000} s (${ls.join(', ')})`, color: ls.length === 1 ? LANE_COLORS[ls[0]!] : '#555' }))
   return lineChart({
     title: 'Latency of the accepted submissions, accepted POST to verdict',
     x: { label: 's since the run started', scale: 'linear', min: 0, max: endS },
-    y: logAxisFor('ms (log)', [...series.flatMap(s => s.points.map(p => p.y)), ...slas.keys()]),
+    // a decade of headroom above the data, for the legend
+    y: logAxisFor('ms (log)', [...values, Math.max(...values) * 10]),
     series,
     hlines,
     vlines: markers(r),

@@ -17,7 +17,7 @@ function record (withCapacity: boolean): ExamRecord {
     interactive: { alone: summary, during: summary, afterFlood: 0, ratio: null },
     problems: [], targets: [],
     timeline: [
-      { tS: 21, held: { exam: 5, practice: 3 }, retrying: { exam: 7 }, ...(withCapacity ? { capacity: { exam: { queued: 4, estimatedWaitMs: 9000 } } } : {}) },
+      { tS: 21, held: { exam: 5, practice: 3 }, retrying: { exam: 7 }, ...(withCapacity ? { capacity: { exam: { queued: 4, estimatedWaitMs: 9000 } }, rate: { ratePerMinute: 60, measuredPerMinute: 50, inFlight: 2, queued: 3 } } : {}) },
       { tS: 22, held: { exam: 6, practice: 2 }, retrying: { exam: 2 } },
     ],
     latencyTimeline: [{ tS: 20, lane: 'exam', n: 3, p50: 900, p95: 1800, max: 2000 }],
@@ -34,14 +34,20 @@ describe('exam chart', () => {
     expect(svg).toContain('Latency of the accepted submissions')
   })
 
-  it('draws the clients\' view of the queue without capacity samples, the server\'s with them', () => {
-    expect(queueChart(record(false), 100)).toContain('exam: accepted, awaiting verdict')
-    expect(queueChart(record(true), 100)).toContain('exam: queued (GET /v1/capacity)')
+  it('draws the clients\' view of the queue, and the capacity route\'s total only when it answered', () => {
+    expect(queueChart(record(false), 100)).toContain('exam: awaiting verdict')
+    expect(queueChart(record(false), 100)).not.toContain('capacity: waiting')
+    expect(queueChart(record(true), 100)).toContain('capacity: waiting, all lanes')
+  })
+
+  it('draws the estimated wait beside the measured latency when the capacity route answered', () => {
+    expect(latencyChart(record(false), 100)).not.toContain('estimated wait')
+    expect(latencyChart(record(true), 100)).toContain('exam: estimated wait')
   })
 
   it('dashes the refused clients waiting to retry only for lanes that had any', () => {
     const svg = queueChart(record(false), 100)
-    expect(svg).toContain('exam: refused, waiting out Retry-After')
+    expect(svg).toContain('exam: refused, retrying')
     expect(svg).not.toContain('practice: refused')
   })
 
