@@ -16,6 +16,7 @@ import { checkSubmissionFiles } from './file-paths.js'
 import { challengeNotFound } from './routes/v1/challenges/index.js'
 import { checkMetadata } from './submission-metadata.js'
 import { hidesAnything } from './grading-policy.js'
+import { checkCapacity } from './admission.js'
 import type { Principal } from './plugins/principal.js'
 import { DEFAULT_LANE, type Lane } from '../shared/contracts/vocabulary.js'
 
@@ -183,6 +184,8 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
   // ── checks against the grader's state ─────────────────────────────────────
   await checkLanguage(deps.registry, language)
   if (opts.queueDepthCheck !== false) await checkQueueDepth(deps.queue, deps.config.queueMax)
+  // after the hard bound: refused (503 over_capacity) when it could not be graded within its lane's SLA
+  await checkCapacity(deps, { tenant: principal.tenantId, lane })
   // after the hard bound: refused (503 over_capacity) when it could not be graded within its lane's SLA
 
   const id = opts.id ?? randomUUID()

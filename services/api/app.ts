@@ -20,6 +20,7 @@ import { TenantStore } from '../shared/store/tenant-store.js'
 import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../shared/observability/logger-options.js'
 import { MetricsCollector, processMetricsRegistry } from '../shared/observability/metrics-collector.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
+import { capacitySources } from './admission.js'
 import { authenticate, requireGlobalAdmin, requireRole } from './plugins/auth.js'
 import { installErrorHandling, replyWithError } from './plugins/error-handler.js'
 import { installJsonBodyParser } from './plugins/json-body-parser.js'
@@ -30,6 +31,7 @@ import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes, requireMetricsReader } from './routes/metrics.js'
 import { batchRoutes } from './routes/v1/batches/index.js'
+import { capacityRoutes } from './routes/v1/capacity/index.js'
 import { challengeRoutes } from './routes/v1/challenges/index.js'
 import { regradeRoutes } from './routes/v1/challenges/regrade.js'
 import { hostRoutes } from './routes/v1/hosts/index.js'
@@ -210,10 +212,14 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   })
 
   await app.register(healthRoutes, { redis: deps.redis, registry: deps.registry })
+  // one set for admission, GET /v1/capacity and /metrics: their cached reads are shared
+  const capacity = capacitySources(deps.redis, config.prefix, deps.queue, deps.hosts)
   const collector = new MetricsCollector({
-    store: new MetricsStore(deps.redis, config.prefix, { slaMs: config.slaMs }),
+    store: new MetricsStore(deps.redis, config.prefix, { slaMs: config.slaByLane }),
     hosts: deps.hosts,
     queue: deps.queue,
+    fair: capacity.fair,
+    throughput: capacity.throughput,
     registry: deps.metricsRegistry ?? processMetricsRegistry(),
   })
   const challenges = deps.challenges ?? new ChallengeStore(deps.redis, config.prefix)
@@ -246,6 +252,8 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       redis: deps.redis,
     })
     await v1.register(batchRoutes, { prefix: '/batches', batches, store: deps.store })
+    // any role: a platform shows its students the wait; other tenants appear only as totals
+    await v1.register(capacityRoutes, { prefix: '/capacity', config, sources: capacity })
     // results.json (Exercism v2/v3) and gradescope.json: read-only, apart from the POST path
     await v1.register(resultFormatRoutes, { prefix: '/submissions', store: deps.store, challenges })
     // its own plugin: the stream and its progress subscription live apart from the other submission routes

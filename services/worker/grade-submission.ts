@@ -137,7 +137,7 @@ export function createGradeProcessor (deps: GradeDeps) {
         await countBatchMember({ ...deps, log }, data)
         await deps.metrics.graded({
           language: data.language, status: result.status, reason: result.reason, host: lease.host.id,
-          timings: result.timings, endToEndMs: Date.now() - data.enqueuedAt,
+          timings: result.timings, endToEndMs: Date.now() - data.enqueuedAt, lane: data.lane, attempts: attempt,
         }).catch((err: Error) => log.warn({ err }, 'metrics not recorded'))
       }
     } catch (err) {
@@ -157,7 +157,7 @@ export function createGradeProcessor (deps: GradeDeps) {
       await queueWebhook(deps, data.submissionId).catch((err: Error) => log.error({ err }, 'webhook not queued'))
       if (first) {
         await countBatchMember({ ...deps, log }, data)
-        await deps.metrics.graded({ language: data.language, status: 'error', reason: 'internal', endToEndMs: Date.now() - data.enqueuedAt })
+        await deps.metrics.graded({ language: data.language, status: 'error', reason: 'internal', endToEndMs: Date.now() - data.enqueuedAt, lane: data.lane, attempts: attempt })
           .catch(() => {})
       }
     } finally {

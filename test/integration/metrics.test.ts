@@ -73,7 +73,32 @@ describe('worker metrics recorded in Redis and rendered by /metrics', () => {
   it('counts an SLA miss only when the end-to-end time exceeds GRADER_SLA_MS', async () => {
     await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 1000 })
     await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 1001 })
-    expect(sample(await scrape(), 'grader_sla_misses_total{language="python"}')).toBe(1)
+    // 330 ms of grading against 30 ms of queue: the grading made it late
+    expect(sample(await scrape(), 'grader_sla_misses_total{language="python",lane="practice",cause="grading"}')).toBe(1)
+  })
+
+  it('labels an SLA miss with its lane and cause, and never counts a regrade late', async () => {
+    metrics = new MetricsStore(t.deps.redis, t.config.prefix, { slaMs: { exam: 1000, interactive: 500, practice: 1000, regrade: null } })
+    await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: { ...timings(100), queueMs: 900 }, endToEndMs: 1300, lane: 'exam' })
+    await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 1300, lane: 'exam', attempts: 2 })
+    await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 600, lane: 'interactive' })
+    await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 600_000, lane: 'regrade' })
+    const text = await scrape()
+    expect(sample(text, 'grader_sla_misses_total{language="python",lane="exam",cause="queue_wait"}')).toBe(1)
+    expect(sample(text, 'grader_sla_misses_total{language="python",lane="exam",cause="retried"}')).toBe(1)
+    expect(sample(text, 'grader_sla_misses_total{language="python",lane="interactive",cause="grading"}')).toBe(1)
+    expect(text).not.toContain('lane="regrade"')
+  })
+
+  it('measures the gradings of the last minute and the recent grading times', async () => {
+    const now = Date.now()
+    await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 500 }, now - 70_000)
+    await metrics.graded({ language: 'python', status: 'pass', host: 'dock-1', timings: timings(100), endToEndMs: 500 }, now - 30_000)
+    await metrics.graded({ language: 'python', status: 'error', reason: 'internal', endToEndMs: 500 }, now)
+    const throughput = await metrics.throughput(now)
+    expect(throughput.completedLastMinute).toBe(2)
+    // the one that never ran on a host has no grading time
+    expect(throughput.recentGradingMs).toEqual([330, 330])
   })
 
   it('observes only the stages a grading reached', async () => {

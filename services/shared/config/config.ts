@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import { hostname } from 'node:os'
 import { Type, type Static, type TObject } from 'typebox'
 import { Value } from 'typebox/value'
+import { parseSlaByLane, type SlaByLane } from './sla-by-lane.js'
 
 /**
  * Process configuration from the environment. Loaded once at start-up in
@@ -33,10 +34,15 @@ export const EnvSchema = Type.Object({
    */
   GRADER_ADMIN_KEYS: Type.String({ default: '' }),
   /**
-   * Target end-to-end time of one submission (queued to graded), in ms: a
-   * grading that takes longer counts in `grader_sla_misses_total`. @defaultValue 30000
+   * Target end-to-end time of one submission (accepted to graded), in ms, per
+   * lane: a whole number for every lane, then `lane=ms` or `lane=off`
+   * overrides, e.g. `30000,interactive=10000,regrade=off`. A submission the
+   * pool cannot grade within its lane's SLA is refused (503 `over_capacity`);
+   * an accepted one answered later counts in `grader_sla_misses_total`.
+   * `regrade` has no SLA unless named: background work waits by design.
+   * @defaultValue 30000 (exam, interactive, practice; regrade off)
    */
-  GRADER_SLA_MS: Type.Integer({ minimum: 1, default: 30_000 }),
+  GRADER_SLA_MS: Type.String({ default: '30000' }),
   /** Grading runs at once on each Docker host. @defaultValue 2 */
   GRADER_HOST_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 2 }),
   /** Attempts per submission for infrastructure faults (never for verdicts). @defaultValue 3 */
@@ -120,8 +126,10 @@ export interface Config {
   readonly apiKeys: readonly string[]
   /** Keys allowed on the host routes; empty means every API key is one. */
   readonly adminKeys: readonly string[]
-  /** Target end-to-end time of a submission, in ms (SLA-miss counting). */
+  /** Target end-to-end time of a submission of a lane no override names, in ms (the bare number of `GRADER_SLA_MS`). */
   readonly slaMs: number
+  /** Target end-to-end time of a submission per lane, in ms; null = no SLA (see `GRADER_SLA_MS`). */
+  readonly slaByLane: SlaByLane
   readonly hostConcurrency: number
   readonly attempts: number
   readonly waitMaxMs: number
@@ -191,6 +199,9 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   problems.push(...webhookProblems(withDefaults as Partial<Env>))
+  const slaText = (withDefaults as { GRADER_SLA_MS?: unknown }).GRADER_SLA_MS
+  const sla = parseSlaByLane(typeof slaText === 'string' ? slaText : '')
+  problems.push(...sla.problems)
   if (problems.length > 0) throw new ConfigError(problems)
   const e = withDefaults as Env
   return Object.freeze({
@@ -202,7 +213,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     dockerHosts: Object.freeze(list(e.DOCKER_HOSTS)),
     apiKeys: Object.freeze(list(e.GRADER_API_KEYS)),
     adminKeys: Object.freeze(list(e.GRADER_ADMIN_KEYS)),
-    slaMs: e.GRADER_SLA_MS,
+    slaMs: sla.allMs,
+    slaByLane: sla.value,
     hostConcurrency: e.GRADER_HOST_CONCURRENCY,
     attempts: e.GRADER_ATTEMPTS,
     waitMaxMs: e.GRADER_WAIT_MAX_MS,

@@ -1,7 +1,8 @@
 import type { Queue } from 'bullmq'
 import { collectDefaultMetrics, Counter, Gauge, Registry, type Histogram } from 'prom-client'
 import { HostState, type HostPoolView, type HostRegistry, type HostView } from '../store/host-registry.js'
-import type { CounterFamily, HistogramFamily, HistogramSeries, MetricsSnapshot, MetricsStore } from './metrics-store.js'
+import type { Lane } from '../contracts/vocabulary.js'
+import { RATE_WINDOW_S, type CounterFamily, type HistogramFamily, type HistogramSeries, type MetricsSnapshot, type MetricsStore, type Throughput } from './metrics-store.js'
 
 /**
  * Renders `/metrics`: what the workers counted in Redis ({@link MetricsStore}),
@@ -21,7 +22,7 @@ const STORED_METRICS: {
   counters: {
     submissions: { name: 'grader_submissions_total', help: 'Gradings finished, by language, verdict status and reason', labels: ['language', 'status', 'reason'] },
     hostGradings: { name: 'grader_host_gradings_total', help: 'Gradings finished, by the Docker host that ran them and verdict status', labels: ['host', 'status'] },
-    slaMisses: { name: 'grader_sla_misses_total', help: 'Gradings whose end-to-end time exceeded GRADER_SLA_MS', labels: ['language'] },
+    slaMisses: { name: 'grader_sla_misses_total', help: 'Gradings whose end-to-end time exceeded their lane\'s GRADER_SLA_MS, by language, lane and cause (queue_wait, grading, retried)', labels: ['language', 'lane', 'cause'] },
     retries: { name: 'grader_retries_total', help: 'Grading attempts that failed with a retryable fault, by host and fault code', labels: ['host', 'code'] },
     recycles: { name: 'grader_recycles_total', help: 'Docker host recycles, by host and outcome (ok, failed)', labels: ['host', 'outcome'] },
     webhookAttempts: { name: 'grader_webhook_attempts_total', help: 'Webhook attempts, by payload type and outcome (delivered, retrying, given_up)', labels: ['type', 'outcome'] },
@@ -40,6 +41,16 @@ export interface MetricsCollectorOptions {
   store: Pick<MetricsStore, 'read'>
   hosts: Pick<HostRegistry, 'views'>
   queue: QueueCounts
+  /**
+   * The fair queue in front of `grading` (its `depths()`), for `grader_fair_pending`.
+   * @defaultValue none: the family is not rendered
+   */
+  fair?: { depths: () => Promise<Array<{ tenant: string, lane: Lane, pending: number }>> }
+  /**
+   * The measured grading rate (`MetricsStore.throughput`), for `grader_grading_rate_per_minute`.
+   * @defaultValue none: the family is not rendered
+   */
+  throughput?: Pick<MetricsStore, 'throughput'>
   /** The process's registry (see {@link processMetricsRegistry}); the collector adds its metrics to it. */
   registry: Registry
 }
@@ -50,6 +61,10 @@ interface Reading {
   snapshot: MetricsSnapshot
   hosts: HostSeries[]
   queue: Record<string, number>
+  /** Fair-queue pending jobs per tenant and lane (non-zero ones). */
+  fair: Array<{ tenant: string, lane: Lane, pending: number }>
+  /** Gradings finished in the last minute; undefined when not read. */
+  completedLastMinute?: number
 }
 
 /** One host as rendered: the views every worker publishes of it, merged. */
@@ -73,6 +88,7 @@ const EMPTY_READING: Reading = {
   },
   hosts: [],
   queue: {},
+  fair: [],
 }
 
 /** Worst first: a host two workers disagree on is shown in the worse state, so alerts err on the safe side. */
@@ -198,6 +214,30 @@ export class MetricsCollector {
         for (const state of QUEUE_STATES) this.set({ state }, queue[state] ?? 0)
       },
     })
+    if (options.fair !== undefined) {
+      new Gauge({
+        name: 'grader_fair_pending',
+        help: 'Jobs waiting in the fair queue (not yet handed to a worker), by tenant and lane',
+        labelNames: ['tenant', 'lane'],
+        registers,
+        collect () {
+          this.reset()
+          for (const d of read().fair) this.set({ tenant: d.tenant, lane: d.lane }, d.pending)
+        },
+      })
+    }
+    if (options.throughput !== undefined) {
+      new Gauge({
+        name: 'grader_grading_rate_per_minute',
+        help: `Gradings finished (any verdict) over the last ${RATE_WINDOW_S} s, as the capacity estimate reads them`,
+        registers,
+        collect () {
+          this.reset()
+          const n = read().completedLastMinute
+          if (n !== undefined) this.set(n)
+        },
+      })
+    }
     new Gauge({
       name: 'grader_host_state',
       help: 'Health state of each Docker host: 1 for its current state, 0 for the others',
@@ -319,14 +359,19 @@ export class MetricsCollector {
   async scrape (): Promise<{ text: string, error?: unknown }> {
     let error: unknown
     try {
-      const [snapshot, views, counts] = await Promise.all([
+      const [snapshot, views, counts, fair, throughput] = await Promise.all([
         this.options.store.read(),
         this.options.hosts.views(),
         this.options.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
+        this.options.fair?.depths() ?? [],
+        this.options.throughput?.throughput() as Promise<Throughput> | undefined,
       ])
       // jobs with a priority wait in their own set: to an operator they are waiting too
       const queue = { ...counts, waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) }
-      this.reading = { ok: true, snapshot, hosts: hostSeries(views), queue }
+      this.reading = {
+        ok: true, snapshot, hosts: hostSeries(views), queue, fair,
+        ...(throughput !== undefined ? { completedLastMinute: throughput.completedLastMinute } : {}),
+      }
     } catch (err) {
       error = err
       this.reading = EMPTY_READING

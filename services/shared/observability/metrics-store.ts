@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { Timings } from '../contracts/submission-schema.js'
-import type { Reason, ResultStatus } from '../contracts/vocabulary.js'
+import { DEFAULT_LANE, type Lane, type Reason, type ResultStatus } from '../contracts/vocabulary.js'
+import { DEFAULT_SLA_MS, type SlaByLane } from '../config/sla-by-lane.js'
 
 /**
  * Counters and histograms of the workers, kept in Redis.
@@ -47,6 +48,15 @@ export type Stage = keyof typeof STAGE_TIMINGS
 export const WebhookOutcome = { delivered: 'delivered', retrying: 'retrying', givenUp: 'given_up' } as const
 export type WebhookOutcome = (typeof WebhookOutcome)[keyof typeof WebhookOutcome]
 
+/**
+ * Why a grading was answered after its lane's SLA (the `cause` label of
+ * `grader_sla_misses_total`): it ran more than once (a host failed and the
+ * job was retried), else the longer of its two parts, the wait before a
+ * worker took it or the grading itself (container, upload, run, collect).
+ */
+export const SlaMissCause = { queueWait: 'queue_wait', grading: 'grading', retried: 'retried' } as const
+export type SlaMissCause = (typeof SlaMissCause)[keyof typeof SlaMissCause]
+
 /** Outcome of a recycle (the `outcome` label of `grader_recycles_total`). */
 export const RecycleOutcome = { ok: 'ok', failed: 'failed' } as const
 export type RecycleOutcome = (typeof RecycleOutcome)[keyof typeof RecycleOutcome]
@@ -61,8 +71,8 @@ export const STORED_FAMILIES = {
   submissions: { kind: 'counter', key: 'submissions', labels: ['language', 'status', 'reason'] },
   /** Gradings finished, by the host that ran them. */
   hostGradings: { kind: 'counter', key: 'host-gradings', labels: ['host', 'status'] },
-  /** Gradings whose end-to-end time exceeded the SLA. */
-  slaMisses: { kind: 'counter', key: 'sla-misses', labels: ['language'] },
+  /** Gradings whose end-to-end time exceeded their lane's SLA, by lane and cause. */
+  slaMisses: { kind: 'counter', key: 'sla-misses', labels: ['language', 'lane', 'cause'] },
   /** Attempts that failed with a retryable fault. */
   retries: { kind: 'counter', key: 'retries', labels: ['host', 'code'] },
   /** Host recycles, by outcome. */
@@ -117,8 +127,25 @@ export interface GradedEvent {
   host?: string
   /** Time of each stage, in ms; stages missing (the run never got there) are not observed. */
   timings?: Partial<Timings>
-  /** From enqueue to the result being stored, in ms. Counted as an SLA miss past `slaMs`. */
+  /** From enqueue to the result being stored, in ms. Counted as an SLA miss past the lane's SLA. */
   endToEndMs: number
+  /** The job's lane (`GradingJob.lane`). @defaultValue practice */
+  lane?: Lane
+  /** Attempts the job took, this one included; more than one makes a miss `retried`. @defaultValue 1 */
+  attempts?: number
+}
+
+/** Gradings kept for the typical grading time ({@link MetricsStore.throughput}). */
+export const RECENT_GRADINGS = 100
+/** Width of the window the grading rate is measured over, in seconds. */
+export const RATE_WINDOW_S = 60
+
+/** The grading rate as measured by the workers, read by every API process. */
+export interface Throughput {
+  /** Gradings finished (any verdict, or given up) in the last {@link RATE_WINDOW_S} seconds. */
+  completedLastMinute: number
+  /** Grading time (container create to collect, no queue wait) of the last {@link RECENT_GRADINGS} gradings that ran on a host, newest first, in ms. */
+  recentGradingMs: number[]
 }
 
 /** One attempt that failed with a retryable fault, reported to {@link MetricsStore.retried}. */
@@ -146,10 +173,12 @@ export interface WebhookAttemptEvent {
 /** Options of a {@link MetricsStore}. */
 export interface MetricsStoreOptions {
   /**
-   * End-to-end time past which a grading counts as an SLA miss, in ms (`config.slaMs`).
-   * @defaultValue 30000
+   * End-to-end time past which a grading counts as an SLA miss, in ms: one
+   * number for every lane but `regrade` (which then has none), or the SLA of
+   * each lane (`config.slaByLane`, null = none).
+   * @defaultValue 30000, regrade none
    */
-  slaMs?: number
+  slaMs?: number | SlaByLane
 }
 
 const label = (value: string | undefined): string => (value ?? '').slice(0, MAX_LABEL_CHARS)
@@ -170,33 +199,64 @@ const bucketOf = (ms: number): string => String(DURATION_BUCKETS_MS.find(le => m
  * `metrics.graded(e).catch(err => log.warn({ err }, 'metrics not recorded'))`.
  */
 export class MetricsStore {
-  private readonly slaMs: number
+  private readonly slaMs: SlaByLane
 
   constructor (private readonly redis: Redis, private readonly prefix: string, options: MetricsStoreOptions = {}) {
-    this.slaMs = options.slaMs ?? 30_000
+    const sla = options.slaMs ?? DEFAULT_SLA_MS
+    this.slaMs = typeof sla === 'number' ? { exam: sla, interactive: sla, practice: sla, regrade: null } : sla
   }
 
   private key (family: keyof Families): string { return `${this.prefix}:metrics:${STORED_FAMILIES[family].key}` }
+  /** Gradings finished in one second (epoch seconds); a counter of its own, so the last minute is one MGET. */
+  private secondKey (epochS: number): string { return `${this.prefix}:metrics:graded-at:${epochS}` }
+  private get recentKey (): string { return `${this.prefix}:metrics:recent-grading-ms` }
 
   /**
    * Counts one finished grading: its verdict, its host, its end-to-end time
    * and each stage's time, and an SLA miss when it took longer than `slaMs`.
    */
-  async graded (event: GradedEvent): Promise<void> {
+  async graded (event: GradedEvent, nowMs = Date.now()): Promise<void> {
     const tx = this.redis.multi()
     const language = label(event.language)
+    const lane = event.lane ?? DEFAULT_LANE
     tx.hincrby(this.key('submissions'), JSON.stringify([language, label(event.status), label(event.reason)]), 1)
     if (event.host !== undefined) tx.hincrby(this.key('hostGradings'), JSON.stringify([label(event.host), label(event.status)]), 1)
     const endToEndMs = duration(event.endToEndMs)
+    const slaMs = this.slaMs[lane]
     if (endToEndMs !== undefined) {
       this.observe(tx, 'submissionDuration', [], endToEndMs)
-      if (endToEndMs > this.slaMs) tx.hincrby(this.key('slaMisses'), JSON.stringify([language]), 1)
+      if (slaMs !== null && endToEndMs > slaMs) tx.hincrby(this.key('slaMisses'), JSON.stringify([language, lane, slaMissCause(event)]), 1)
     }
     for (const [stage, field] of Object.entries(STAGE_TIMINGS)) {
       const ms = duration(event.timings?.[field])
       if (ms !== undefined) this.observe(tx, 'stageDuration', [stage], ms)
     }
+    // kept past the window so a reader whose clock is a little ahead still finds the whole minute
+    const second = this.secondKey(Math.floor(nowMs / 1000))
+    tx.incr(second)
+    tx.expire(second, RATE_WINDOW_S * 2)
+    const gradingMs = gradingTime(event.timings)
+    if (gradingMs !== undefined) {
+      tx.lpush(this.recentKey, String(Math.round(gradingMs)))
+      tx.ltrim(this.recentKey, 0, RECENT_GRADINGS - 1)
+    }
     await this.exec(tx)
+  }
+
+  /**
+   * Gradings finished over the last minute and the recent grading times: what
+   * the API's capacity estimate needs, read in one transaction (60 small
+   * counters in one MGET, one list).
+   */
+  async throughput (nowMs = Date.now()): Promise<Throughput> {
+    const nowS = Math.floor(nowMs / 1000)
+    // the current second is still filling: the window is the RATE_WINDOW_S seconds before it, plus it
+    const keys = Array.from({ length: RATE_WINDOW_S }, (_, i) => this.secondKey(nowS - i))
+    const [counts, recent] = await this.exec(this.redis.multi().mget(...keys).lrange(this.recentKey, 0, RECENT_GRADINGS - 1)) as [Array<string | null>, string[]]
+    return {
+      completedLastMinute: counts.reduce((n, c) => n + (c === null ? 0 : Number(c) || 0), 0),
+      recentGradingMs: recent.map(Number).filter(ms => Number.isFinite(ms) && ms >= 0),
+    }
   }
 
   /** Counts one attempt that failed with a retryable fault. */
@@ -254,6 +314,23 @@ export class MetricsStore {
     for (const [err] of results) if (err !== null) throw err
     return results.map(([, reply]) => reply)
   }
+}
+
+/** Time a grading held its host slot, in ms (every stage but the queue); undefined when it never ran. */
+function gradingTime (timings: Partial<Timings> | undefined): number | undefined {
+  if (timings === undefined) return undefined
+  const parts = Object.values(STAGE_TIMINGS).filter(f => f !== 'queueMs').map(f => duration(timings[f]))
+  if (parts.every(ms => ms === undefined)) return undefined
+  return parts.reduce<number>((sum, ms) => sum + (ms ?? 0), 0)
+}
+
+/** See {@link SlaMissCause}. */
+export function slaMissCause (event: Pick<GradedEvent, 'attempts' | 'timings' | 'endToEndMs'>): SlaMissCause {
+  if ((event.attempts ?? 1) > 1) return SlaMissCause.retried
+  const grading = gradingTime(event.timings)
+  const queue = duration(event.timings?.queueMs) ?? (grading === undefined ? undefined : Math.max(0, event.endToEndMs - grading))
+  if (grading === undefined) return SlaMissCause.queueWait
+  return (queue ?? 0) >= grading ? SlaMissCause.queueWait : SlaMissCause.grading
 }
 
 /** The label values of a stored field, or undefined when it does not have `arity` strings (a stale layout). */

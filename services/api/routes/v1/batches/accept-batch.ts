@@ -6,6 +6,7 @@ import { SubmissionRequestSchema, type SubmissionRequest } from '../../../../sha
 import { GraderError, isGraderError } from '../../../../shared/errors/grader-error.js'
 import type { BatchStore } from '../../../../shared/store/batch-store.js'
 import { acceptSubmission, type AcceptDeps } from '../../../accept-submission.js'
+import { OverCapacity } from '../../../admission.js'
 import { formatSchemaErrors } from '../../../plugins/schema-error-formatter.js'
 import type { BatchAccepted, BatchEntryAnswer, BatchRequest } from './batch-schema.js'
 
@@ -16,12 +17,17 @@ export interface BatchDeps extends AcceptDeps {
   batches: BatchStore
   /** Where the `batch.done` webhook goes when the batch is done as soon as it is sealed. */
   deliveries: () => DeliveryQueue
+  /**
+   * Told the longest `Retry-After` of the entries refused for capacity, for the answer's header.
+   * @defaultValue none: no header
+   */
+  retryAfter?: (seconds: number) => void
 }
 
 /** An entry refused with `err`, in the one error shape; a fault of ours is named, never detailed. */
 function refusal (err: unknown, deps: BatchDeps, index: number): BatchEntryAnswer {
   if (isGraderError(err) && err.status < 500) return { error: { code: err.code, message: err.message } }
-  if (isGraderError(err) && err.code === 'unavailable') return { error: { code: err.code, message: err.message } }
+  if (isGraderError(err) && (err.code === 'unavailable' || err.code === 'over_capacity')) return { error: { code: err.code, message: err.message } }
   deps.log.error({ err, entry: index }, 'batch entry not accepted')
   return { error: { code: 'internal', message: 'this submission could not be accepted because of a problem on our side; send it again' } }
 }
@@ -47,6 +53,7 @@ export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: stri
   if (idempotencyKey !== undefined) await deps.batches.attach(id, idempotencyKey)
   const submissions: BatchEntryAnswer[] = []
   let accepted = 0
+  let retryAfterS = 0
   for (const [index, entry] of body.submissions.entries()) {
     if (!entryCheck.Check(entry)) {
       const errors = [...entryCheck.Errors(entry)] as unknown as Parameters<typeof formatSchemaErrors>[0]
@@ -59,9 +66,11 @@ export async function acceptBatch (deps: BatchDeps, body: BatchRequest, id: stri
       submissions.push({ id: submission.id, state: 'queued' })
       accepted++
     } catch (err) {
+      if (err instanceof OverCapacity) retryAfterS = Math.max(retryAfterS, err.retryAfterS)
       submissions.push(refusal(err, deps, index))
     }
   }
+  if (retryAfterS > 0) deps.retryAfter?.(retryAfterS)
   // done at sealing (no entry accepted, or every member graded meanwhile):
   // no worker will see its last member finish, so the webhook is queued here
   const answer: BatchAccepted = { id, accepted, submissions }

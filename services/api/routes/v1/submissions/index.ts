@@ -12,6 +12,7 @@ import type { GradingJob } from '../../../../shared/contracts/job-schema.js'
 import { SubmissionRequestSchema, SubmissionSchema, type Submission } from '../../../../shared/contracts/submission-schema.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
 import { acceptSubmission, FeedbackBudgetSpent, type AcceptDeps } from '../../../accept-submission.js'
+import { OverCapacity } from '../../../admission.js'
 import type { BatchStore } from '../../../../shared/store/batch-store.js'
 import type { ChallengeStore } from '../../../../shared/store/challenge-store.js'
 import type { IdempotencyStore } from '../../../../shared/store/idempotency-store.js'
@@ -148,7 +149,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       } catch (err) {
         watch?.cancel()
         await claimed.release().catch((releaseErr: unknown) => { request.log.warn({ err: releaseErr }, 'idempotency key not released') })
-        if (err instanceof FeedbackBudgetSpent) void reply.header('retry-after', String(err.retryAfterS))
+        if (err instanceof FeedbackBudgetSpent || err instanceof OverCapacity) void reply.header('retry-after', String(err.retryAfterS))
         throw err
       }
       // the entry now expires, and is deleted, with the submission
@@ -207,7 +208,7 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
       return reply.code(202).send(answer)
     }
     try {
-      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request), batches, deliveries: deliveries.queue }, request.body, claimed.id, claimed.key))
+      return reply.code(202).send(await acceptBatch({ ...acceptDeps(request), batches, deliveries: deliveries.queue, retryAfter: s => { void reply.header('retry-after', String(s)) } }, request.body, claimed.id, claimed.key))
     } catch (err) {
       await claimed.release().catch(() => {})
       throw err

@@ -1,0 +1,154 @@
+import type { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import type { Config } from '../shared/config/config.js'
+import type { GradingJob } from '../shared/contracts/job-schema.js'
+import type { Lane } from '../shared/contracts/vocabulary.js'
+import { GraderError } from '../shared/errors/grader-error.js'
+import { MetricsStore, type Throughput } from '../shared/observability/metrics-store.js'
+import { FairQueue } from '../shared/queue/fair-queue.js'
+import { HostRegistry, HostState, type HostView } from '../shared/store/host-registry.js'
+import { estimateLane, type CapacityInput, type LaneDepth } from './capacity-estimate.js'
+
+/**
+ * Honest backpressure: a submission the pool cannot grade within its lane's
+ * SLA is refused at once (503 `over_capacity` with `Retry-After`), never
+ * accepted and answered late. The estimate is capacity-estimate.ts's; this
+ * file reads what it needs from Redis, shared by every API process.
+ */
+
+/**
+ * A submission refused for capacity: a 503 that carries when to try again,
+ * for the route's `Retry-After`. Its name stays `GraderError`, so the error
+ * handler and `isGraderError` treat it as any catalog error.
+ */
+export class OverCapacity extends GraderError {
+  constructor (readonly retryAfterS: number, message: string) {
+    super('over_capacity', message)
+  }
+}
+
+/** Where the reading comes from; narrow seams, so a unit test hands in fakes. */
+export interface CapacitySources {
+  /** The fair queue's pending jobs per tenant and lane, and the tenants' weights. */
+  fair: { depths: () => Promise<LaneDepth[]>, weights: () => Promise<Record<string, number>> }
+  /** The grading queue (jobs the feeders already moved there, and those running). */
+  queue: Pick<Queue, 'getJobCounts'>
+  /** The hosts the workers publish: slots and runs in flight. */
+  hosts: Pick<HostRegistry, 'views'>
+  /** The rate the workers measured. */
+  throughput: Pick<MetricsStore, 'throughput'>
+}
+
+/** What one reading holds: the estimate's input. */
+export type CapacityReading = CapacityInput
+
+/**
+ * How long host views and the measured rate are reused, in ms. Host views
+ * are a SCAN of the keyspace and change every few seconds; the queue is
+ * read fresh on every admission, since it is what a burst changes.
+ */
+export const SLOW_READ_TTL_MS = 1_000
+
+/** Slots of one host as a worker publishes it, as its scheduler counts them (DockerHost.capacity). */
+export function hostSlots (view: Pick<HostView, 'state' | 'draining' | 'concurrency'>): number {
+  if (view.draining) return 0
+  if (view.state === HostState.healthy) return view.concurrency
+  if (view.state === HostState.degraded) return Math.max(1, Math.floor(view.concurrency / 2))
+  return 0
+}
+
+/** Sources per queue, so the cached reads are shared by every admission of a process. */
+const sourcesByQueue = new WeakMap<object, CapacitySources>()
+
+/** The sources on one Redis, with the slow reads cached for {@link SLOW_READ_TTL_MS}. */
+export function capacitySources (redis: Redis, prefix: string, queue: Pick<Queue, 'getJobCounts'>, hosts?: Pick<HostRegistry, 'views'>): CapacitySources {
+  const registry = hosts ?? new HostRegistry(redis, prefix)
+  const metrics = new MetricsStore(redis, prefix)
+  const sources: CapacitySources = {
+    fair: new FairQueue(redis, prefix),
+    queue,
+    hosts: { views: cached(async () => await registry.views()) },
+    throughput: { throughput: cached(async () => await metrics.throughput()) },
+  }
+  // admission through the same queue (checkCapacity) then shares these cached reads
+  sourcesByQueue.set(queue, sources)
+  return sources
+}
+
+/** The last value of `read`, reused for {@link SLOW_READ_TTL_MS}; a failed read is not kept. */
+function cached<T> (read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number, value: Promise<T> } | undefined
+  return async () => {
+    const now = Date.now()
+    if (last === undefined || now - last.at > SLOW_READ_TTL_MS) {
+      const value = read()
+      last = { at: now, value }
+      value.catch(() => { if (last?.value === value) last = undefined })
+    }
+    return await last.value
+  }
+}
+
+/** Reads everything the estimate needs, in parallel. */
+export async function readCapacity (sources: CapacitySources, slaByLane: Config['slaByLane']): Promise<CapacityReading> {
+  const [depths, weights, counts, views, throughput] = await Promise.all([
+    sources.fair.depths(),
+    sources.fair.weights(),
+    sources.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+    sources.hosts.views(),
+    sources.throughput.throughput() as Promise<Throughput>,
+  ])
+  return {
+    depths,
+    weights,
+    // a delayed job is a retry in back-off: it runs again before long
+    queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
+    // BullMQ's count, not the hosts' views: those are published every few seconds, and a run
+    // just finished would still hold its slot in them (what holds a slot around a grading is
+    // in the estimate's rate floor)
+    inFlight: counts.active ?? 0,
+    slots: views.reduce((n, v) => n + hostSlots(v), 0),
+    completedLastMinute: throughput.completedLastMinute,
+    recentGradingMs: throughput.recentGradingMs,
+    slaByLane,
+  }
+}
+
+/** What {@link checkCapacity} needs: the config and the grading queue (as in `AcceptDeps`), or the sources themselves. */
+export interface CapacityDeps {
+  config: Pick<Config, 'prefix' | 'slaByLane'>
+  queue: Queue<GradingJob>
+  /** @defaultValue {@link capacitySources} on the queue's own Redis connection */
+  capacity?: CapacitySources
+}
+
+async function sourcesOf (deps: CapacityDeps): Promise<CapacitySources> {
+  if (deps.capacity !== undefined) return deps.capacity
+  const known = sourcesByQueue.get(deps.queue)
+  if (known !== undefined) return known
+  // BullMQ's client type is a narrow interface; it is the ioredis connection the queue was given
+  const redis = await deps.queue.client as unknown as Redis
+  const sources = capacitySources(redis, deps.config.prefix, deps.queue)
+  sourcesByQueue.set(deps.queue, sources)
+  return sources
+}
+
+/**
+ * Refuses a new submission of `tenant` in `lane` when its estimated wait
+ * passes the lane's SLA: throws {@link OverCapacity} (503 `over_capacity`)
+ * with the seconds until there should be room. A lane without an SLA is
+ * never refused here (and costs no Redis read); `GRADER_QUEUE_MAX` stays
+ * the hard bound of every lane.
+ */
+export async function checkCapacity (deps: CapacityDeps, { tenant, lane }: { tenant: string, lane: Lane }): Promise<void> {
+  const slaMs = deps.config.slaByLane[lane]
+  if (slaMs === null) return
+  const reading = await readCapacity(await sourcesOf(deps), deps.config.slaByLane)
+  const estimate = estimateLane(reading, tenant, lane)
+  if (estimate.accepting) return
+  const retryAfterS = estimate.retryAfterS ?? 1
+  const wait = estimate.estimatedWaitMs === null
+    ? 'no Docker host can take work right now'
+    : `a new ${lane} submission would wait about ${Math.ceil(estimate.estimatedWaitMs / 1000)} s behind ${estimate.ahead} jobs, past its SLA of ${slaMs / 1000} s`
+  throw new OverCapacity(retryAfterS, `the grader is over capacity: ${wait}; try again in ${retryAfterS} s`)
+}

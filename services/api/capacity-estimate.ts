@@ -1,0 +1,183 @@
+import type { SlaByLane } from '../shared/config/sla-by-lane.js'
+import { LANES, type Lane } from '../shared/contracts/vocabulary.js'
+
+/**
+ * How long a new submission would wait, from the fair queue, the jobs on the
+ * workers and the grading rate. Pure: the Redis reads are admission.ts's.
+ *
+ * The model follows the fair queue's order (services/shared/queue): jobs
+ * already in the grading queue go first; then, within the submitting
+ * tenant, every pending job of its lane and the lanes above; the other
+ * tenants take turns by weight, so while the tenant's `n` jobs (its own
+ * ahead, plus the new one) are picked, tenant U gets about `n · wU / wT`
+ * picks, never more than it has pending; `regrade` goes only when no other
+ * lane of any tenant has work, so a regrade waits behind all of that. The
+ * new job starts once enough jobs finish to free a slot for it, at the
+ * measured rate, and takes a grading's time.
+ *
+ * It errs late on purpose: the grading time is a high percentile, the rate
+ * floor assumes half the ideal throughput, and a lane accepts only while the
+ * estimate is within {@link SLA_HEADROOM} of its SLA. What it cannot see:
+ * jobs that arrive after the new one in a higher lane, or of another tenant
+ * whose queue is empty now, and requests being admitted at the same moment
+ * (two may pass on the same reading); the headroom is there for those.
+ */
+
+/** Pending jobs of one tenant in one lane (the fair queue's `FairDepth`). */
+export interface LaneDepth { tenant: string, lane: Lane, pending: number }
+
+/** Everything the estimate reads, at one moment. */
+export interface CapacityInput {
+  /** Jobs waiting in the fair queue, per tenant and lane (zero ones may be left out). */
+  depths: readonly LaneDepth[]
+  /** Tenant → weight (> 0); a tenant missing here weighs {@link DEFAULT_WEIGHT}. */
+  weights: Readonly<Record<string, number>>
+  /** Jobs already moved to the grading queue, waiting for a slot (they go before any pending one). */
+  queued: number
+  /** Gradings running now. */
+  inFlight: number
+  /** Gradings the usable hosts can run at once (healthy: their concurrency, degraded: half, drained or unhealthy: none). */
+  slots: number
+  /** Gradings finished in the last 60 s. */
+  completedLastMinute: number
+  /** Recent grading times (a slot held, without the queue wait), in ms; empty when none ran lately. */
+  recentGradingMs: readonly number[]
+  slaByLane: SlaByLane
+}
+
+/** The estimate for one lane of one tenant. */
+export interface LaneEstimate {
+  lane: Lane
+  /** Jobs that would be picked before a new submission of this lane. */
+  ahead: number
+  /** Estimated time from accepting a new submission to its result, in ms; null when nothing can grade it now. */
+  estimatedWaitMs: number | null
+  /** The lane's SLA, in ms; null = none. */
+  slaMs: number | null
+  /** Whether a new submission of this lane is accepted now. */
+  accepting: boolean
+  /** When refused: seconds until there should be room (whole, at least 1). */
+  retryAfterS?: number
+}
+
+/** The rate and grading time the estimate used. */
+export interface RateEstimate {
+  /** Gradings per minute the estimate assumes: the measured one, or the floor when that is higher. */
+  ratePerMinute: number
+  /** Gradings finished in the last 60 s. */
+  measuredPerMinute: number
+  /** What the slots should manage at least: `slots / grading time × FLOOR_EFFICIENCY`, per minute. */
+  floorPerMinute: number
+  /** The grading time added to a wait: a high percentile of the recent ones, in ms. */
+  gradingMs: number
+}
+
+/** A tenant the fair queue does not know yet weighs this much (the queue's own default). */
+export const DEFAULT_WEIGHT = 1
+/** Grading time assumed before any grading was recorded, in ms: about twice a cold container with a short suite on the bench machine. */
+export const DEFAULT_GRADING_MS = 2_000
+/**
+ * Share of the throughput the grading time alone would allow (slots /
+ * grading time) that the rate floor assumes. The grading time leaves out
+ * what holds a slot around it (moving the job, storing the result, removing
+ * the container), and a burst runs cold where the gradings before it ran
+ * warm (3 s against 0.3 s on the loaded test machine): the floor is there
+ * for the start of a burst, before the measured rate has caught up, so it
+ * errs low.
+ */
+export const FLOOR_EFFICIENCY = 0.5
+/** Fewer recent gradings than this say too little: the grading time is then at least {@link DEFAULT_GRADING_MS}. */
+export const MIN_GRADING_SAMPLES = 5
+/** Percentile of the recent grading times added to every wait. */
+export const GRADING_PERCENTILE = 0.95
+/** A lane accepts while its estimate is within this share of its SLA; the rest absorbs what the estimate cannot see. */
+export const SLA_HEADROOM = 0.8
+/** Retry-After when no host can grade at all (nothing drains, so no estimate): seconds. */
+export const NO_CAPACITY_RETRY_S = 30
+/** Longest Retry-After given, in seconds: past it, the estimate says little. */
+export const MAX_RETRY_AFTER_S = 3_600
+
+const REGRADE: Lane = 'regrade'
+
+function percentile (values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
+}
+
+/** The rate and grading time the estimate assumes; see {@link RateEstimate}. */
+export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLastMinute' | 'recentGradingMs'>): RateEstimate {
+  const recent = input.recentGradingMs
+  const measured = recent.length === 0 ? 0 : percentile(recent, GRADING_PERCENTILE)
+  const gradingMs = Math.max(1, recent.length < MIN_GRADING_SAMPLES ? Math.max(measured, DEFAULT_GRADING_MS) : measured)
+  // the high percentile, not the mean: a burst's gradings are the slow ones (cold containers, a busy machine)
+  const floorPerMinute = Math.max(0, input.slots) * 60_000 / gradingMs * FLOOR_EFFICIENCY
+  const measuredPerMinute = Math.max(0, input.completedLastMinute)
+  // nothing can run without a slot, however fast the last minute was
+  const ratePerMinute = input.slots <= 0 ? 0 : Math.max(measuredPerMinute, floorPerMinute)
+  return { ratePerMinute, measuredPerMinute, floorPerMinute, gradingMs }
+}
+
+/** Jobs the fair queue would pick before a new submission of `tenant` in `lane`. */
+export function jobsAhead (input: Pick<CapacityInput, 'depths' | 'weights' | 'queued'>, tenant: string, lane: Lane): number {
+  const rank = LANES.indexOf(lane)
+  const weightOf = (t: string): number => {
+    const w = input.weights[t]
+    return w !== undefined && Number.isFinite(w) && w > 0 ? w : DEFAULT_WEIGHT
+  }
+  let own = 0
+  let othersAboveRegrade = 0
+  // other tenant → its pending jobs that compete with the new one by weight
+  const competing = new Map<string, number>()
+  for (const d of input.depths) {
+    if (d.pending <= 0) continue
+    if (d.tenant === tenant) {
+      // its own lanes at or above the new one's go first (a regrade: every lane, then the regrades before it)
+      if (LANES.indexOf(d.lane) <= rank) own += d.pending
+      continue
+    }
+    if (lane === REGRADE) {
+      // any lane but regrade of any tenant goes before a regrade; other regrades take turns
+      if (d.lane === REGRADE) competing.set(d.tenant, (competing.get(d.tenant) ?? 0) + d.pending)
+      else othersAboveRegrade += d.pending
+    } else if (d.lane !== REGRADE) {
+      // lanes are ordered within a tenant only: another tenant's practice job competes with an exam by weight
+      competing.set(d.tenant, (competing.get(d.tenant) ?? 0) + d.pending)
+    }
+  }
+  const n = own + 1
+  let others = othersAboveRegrade
+  for (const [other, pending] of competing) others += Math.min(pending, Math.ceil(n * weightOf(other) / weightOf(tenant)))
+  return Math.max(0, input.queued) + own + others
+}
+
+/** The estimate of every lane for a new submission of `tenant`, highest lane first. */
+export function estimateLanes (input: CapacityInput, tenant: string): { rate: RateEstimate, lanes: LaneEstimate[] } {
+  const rate = estimateRate(input)
+  const lanes = LANES.map(lane => estimateWith(input, rate, tenant, lane))
+  return { rate, lanes }
+}
+
+/** The estimate for one new submission of `tenant` in `lane`. */
+export function estimateLane (input: CapacityInput, tenant: string, lane: Lane): LaneEstimate {
+  return estimateWith(input, estimateRate(input), tenant, lane)
+}
+
+function estimateWith (input: CapacityInput, rate: RateEstimate, tenant: string, lane: Lane): LaneEstimate {
+  const slaMs = input.slaByLane[lane]
+  const ahead = jobsAhead(input, tenant, lane)
+  // it starts once enough running or earlier jobs finish to leave a slot for it
+  const mustFinish = Math.max(0, Math.max(0, input.inFlight) + ahead + 1 - Math.max(0, input.slots))
+  const estimatedWaitMs = rate.ratePerMinute <= 0
+    ? null
+    : Math.ceil(mustFinish * 60_000 / rate.ratePerMinute + rate.gradingMs)
+  if (slaMs === null) return { lane, ahead, estimatedWaitMs, slaMs, accepting: true }
+  const limitMs = slaMs * SLA_HEADROOM
+  if (estimatedWaitMs !== null && estimatedWaitMs <= limitMs) return { lane, ahead, estimatedWaitMs, slaMs, accepting: true }
+  // room comes a whole grading at a time: the wait shrinks only when one of the jobs ahead (or
+  // running: when each started is not known) finishes, one every 60 s / rate
+  const perJobMs = 60_000 / rate.ratePerMinute
+  const retryAfterS = estimatedWaitMs === null
+    ? NO_CAPACITY_RETRY_S
+    : Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil(Math.ceil((estimatedWaitMs - limitMs) / perJobMs) * perJobMs / 1000)))
+  return { lane, ahead, estimatedWaitMs, slaMs, accepting: false, retryAfterS }
+}

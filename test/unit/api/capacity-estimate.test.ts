@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest'
+import {
+  DEFAULT_GRADING_MS, estimateLane, estimateLanes, estimateRate, FLOOR_EFFICIENCY, jobsAhead, MIN_GRADING_SAMPLES, NO_CAPACITY_RETRY_S, SLA_HEADROOM,
+  type CapacityInput, type LaneDepth,
+} from '../../../services/api/capacity-estimate.js'
+
+const SLA = { exam: 30_000, interactive: 30_000, practice: 30_000, regrade: null }
+
+/** Two slots grading 1 s each, nothing measured, nothing queued. */
+function input (over: Partial<CapacityInput> = {}): CapacityInput {
+  return {
+    depths: [], weights: {}, queued: 0, inFlight: 0, slots: 2, completedLastMinute: 0,
+    recentGradingMs: Array(20).fill(1_000), slaByLane: SLA, ...over,
+  }
+}
+const pending = (tenant: string, lane: LaneDepth['lane'], n: number): LaneDepth => ({ tenant, lane, pending: n })
+
+describe('estimateRate', () => {
+  it('uses the measured rate when it is above the floor', () => {
+    const rate = estimateRate({ slots: 2, completedLastMinute: 200, recentGradingMs: [1_000] })
+    expect(rate.ratePerMinute).toBe(200)
+  })
+
+  it('falls back to a floor from the slots and the grading time when nothing ran in the last minute', () => {
+    const rate = estimateRate({ slots: 2, completedLastMinute: 0, recentGradingMs: Array(10).fill(1_000) })
+    expect(rate.floorPerMinute).toBe(2 * 60 * FLOOR_EFFICIENCY)
+    expect(rate.ratePerMinute).toBe(rate.floorPerMinute)
+  })
+
+  it('trusts a few fast gradings no more than the default grading time', () => {
+    expect(estimateRate({ slots: 1, completedLastMinute: 0, recentGradingMs: Array(MIN_GRADING_SAMPLES - 1).fill(300) }).gradingMs).toBe(DEFAULT_GRADING_MS)
+    expect(estimateRate({ slots: 1, completedLastMinute: 0, recentGradingMs: Array(MIN_GRADING_SAMPLES).fill(300) }).gradingMs).toBe(300)
+  })
+
+  it('assumes a default grading time before any grading was recorded', () => {
+    expect(estimateRate({ slots: 1, completedLastMinute: 0, recentGradingMs: [] }).gradingMs).toBe(DEFAULT_GRADING_MS)
+  })
+
+  it('adds a high percentile of the grading times, not their mean', () => {
+    const rate = estimateRate({ slots: 1, completedLastMinute: 0, recentGradingMs: [...Array(90).fill(1_000), ...Array(10).fill(9_000)] })
+    expect(rate.gradingMs).toBe(9_000)
+  })
+
+  it('has no rate without a slot, whatever the last minute did', () => {
+    expect(estimateRate({ slots: 0, completedLastMinute: 500, recentGradingMs: [] }).ratePerMinute).toBe(0)
+  })
+})
+
+describe('estimateLane', () => {
+  it('accepts into an empty queue with the wait of one grading', () => {
+    const e = estimateLane(input(), 'a', 'practice')
+    expect(e).toMatchObject({ ahead: 0, estimatedWaitMs: 1_000, accepting: true })
+    expect(e.retryAfterS).toBeUndefined()
+  })
+
+  it('refuses behind a deep queue, with a Retry-After that shrinks as the queue drains', () => {
+    const deep = (n: number) => estimateLane(input({ depths: [pending('a', 'practice', n)], inFlight: 2 }), 'a', 'practice')
+    const full = deep(200)
+    expect(full.accepting).toBe(false)
+    expect(full.retryAfterS).toBeGreaterThanOrEqual(1)
+    const half = deep(100)
+    expect(half.accepting).toBe(false)
+    expect(half.retryAfterS!).toBeLessThan(full.retryAfterS!)
+    // floor rate 60/min: each job ahead is a second
+    expect(full.retryAfterS! - half.retryAfterS!).toBe(100)
+    expect(deep(10).accepting).toBe(true)
+  })
+
+  it('gives a Retry-After that, once waited out on a queue draining at the rate, gets it accepted', () => {
+    const base = input({ depths: [pending('a', 'practice', 80)], inFlight: 2, completedLastMinute: 120 })
+    const refused = estimateLane(base, 'a', 'practice')
+    expect(refused.accepting).toBe(false)
+    const drained = Math.ceil(refused.retryAfterS! * 120 / 60)
+    const later = estimateLane({ ...base, depths: [pending('a', 'practice', 80 - drained)] }, 'a', 'practice')
+    expect(later.accepting).toBe(true)
+    expect(later.estimatedWaitMs!).toBeLessThanOrEqual(30_000 * SLA_HEADROOM)
+  })
+
+  it('counts only the tenant\'s own lanes at or above the new one', () => {
+    const depths = [pending('a', 'exam', 3), pending('a', 'interactive', 5), pending('a', 'practice', 7), pending('a', 'regrade', 11)]
+    expect(jobsAhead({ depths, weights: {}, queued: 0 }, 'a', 'exam')).toBe(3)
+    expect(jobsAhead({ depths, weights: {}, queued: 0 }, 'a', 'interactive')).toBe(8)
+    expect(jobsAhead({ depths, weights: {}, queued: 0 }, 'a', 'practice')).toBe(15)
+    expect(jobsAhead({ depths, weights: {}, queued: 26 }, 'a', 'regrade')).toBe(26 + 26)
+  })
+
+  it('lets another tenant\'s flood ahead only by its weight', () => {
+    const depths = [pending('flood', 'practice', 2_000), pending('a', 'interactive', 4)]
+    // a's 5th job: the flood gets 5 turns at equal weight, 15 at three times a's weight
+    expect(jobsAhead({ depths, weights: { flood: 1, a: 1 }, queued: 0 }, 'a', 'interactive')).toBe(4 + 5)
+    expect(jobsAhead({ depths, weights: { flood: 3, a: 1 }, queued: 0 }, 'a', 'interactive')).toBe(4 + 15)
+    expect(jobsAhead({ depths, weights: { flood: 1, a: 2 }, queued: 0 }, 'a', 'interactive')).toBe(4 + 3)
+    // the flood's tenant itself waits behind its own 2 000
+    expect(estimateLane(input({ depths, weights: { flood: 1, a: 1 } }), 'flood', 'practice').accepting).toBe(false)
+    expect(estimateLane(input({ depths, weights: { flood: 1, a: 1 } }), 'a', 'interactive').accepting).toBe(true)
+  })
+
+  it('takes no more turns from another tenant than it has pending', () => {
+    const depths = [pending('b', 'practice', 2), pending('a', 'practice', 10)]
+    expect(jobsAhead({ depths, weights: {}, queued: 0 }, 'a', 'practice')).toBe(10 + 2)
+  })
+
+  it('puts everyone\'s other lanes before a regrade, and never refuses a regrade without an SLA', () => {
+    const depths = [pending('b', 'practice', 5_000), pending('b', 'regrade', 50), pending('a', 'regrade', 10)]
+    expect(jobsAhead({ depths, weights: {}, queued: 0 }, 'a', 'regrade')).toBe(5_000 + 10 + 11)
+    const e = estimateLane(input({ depths }), 'a', 'regrade')
+    expect(e.accepting).toBe(true)
+    expect(e.estimatedWaitMs!).toBeGreaterThan(30_000)
+    expect(e.slaMs).toBeNull()
+    // and a regrade waiting does not hold up an exam
+    expect(estimateLane(input({ depths: [pending('a', 'regrade', 5_000)] }), 'a', 'exam').ahead).toBe(0)
+  })
+
+  it('counts jobs already handed to the workers and those running', () => {
+    expect(estimateLane(input({ queued: 3, inFlight: 2 }), 'a', 'exam')).toMatchObject({ ahead: 3, estimatedWaitMs: 4_000 + 1_000 })
+  })
+
+  it('refuses with a fixed Retry-After when no host can take work', () => {
+    expect(estimateLane(input({ slots: 0 }), 'a', 'exam')).toMatchObject({ estimatedWaitMs: null, accepting: false, retryAfterS: NO_CAPACITY_RETRY_S })
+  })
+
+  it('keeps headroom under the SLA', () => {
+    // 23 jobs to finish at 60/min: 23 s + 1 s, within 30 s but past 80 % of it
+    const e = estimateLane(input({ depths: [pending('a', 'exam', 24)], inFlight: 1 }), 'a', 'exam')
+    expect(e.estimatedWaitMs).toBe(24_000 + 1_000)
+    expect(e.accepting).toBe(false)
+    expect(e.retryAfterS).toBe(1)
+  })
+
+  it('estimates every lane with its own SLA', () => {
+    const { lanes } = estimateLanes(input({ depths: [pending('a', 'practice', 20)], slaByLane: { ...SLA, interactive: 5_000 } }), 'a')
+    expect(lanes.map(l => [l.lane, l.accepting])).toEqual([['exam', true], ['interactive', true], ['practice', true], ['regrade', true]])
+    const busy = estimateLanes(input({ depths: [pending('a', 'interactive', 10)], slaByLane: { ...SLA, interactive: 5_000 } }), 'a').lanes
+    expect(busy.find(l => l.lane === 'interactive')).toMatchObject({ accepting: false, slaMs: 5_000 })
+    expect(busy.find(l => l.lane === 'practice')).toMatchObject({ accepting: true, slaMs: 30_000 })
+  })
+})
