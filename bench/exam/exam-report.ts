@@ -106,7 +106,8 @@ const msText = (v: number | null | undefined): string => v === null || v === und
 const sText = (v: number | null | undefined): string => v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v.toFixed(1)} s`
 
 /** The issue's three targets, judged, each with the numbers behind it. A target with nothing measured is missed, never met. */
-export function judgeExam (groups: readonly GroupRecord[], interactive: ExamRecord['interactive']): ExamTarget[] {
+export function judgeExam (groups: readonly GroupRecord[], interactive: ExamRecord['interactive'], serverMisses: ExamRecord['serverSlaMisses'] = null): ExamTarget[] {
+  const server = serverMisses === null ? '' : `; the grader counted ${serverMisses.reduce((a, m) => a + m.count, 0)} (grader_sla_misses_total${serverMisses.length > 0 ? `: ${serverMisses.map(m => `${m.lane}/${m.cause} ${m.count}`).join(', ')}` : ''})`
   const answered = groups.reduce((a, g) => a + g.latency.n, 0)
   const late = groups.reduce((a, g) => a + g.late, 0)
   const lateGroups = groups.filter(g => g.late > 0).map(g => `${g.tenant}/${g.lane} ${g.late} (max ${msText(g.latency.max)}, SLA ${msText(g.slaMs)})`)
@@ -126,7 +127,7 @@ export function judgeExam (groups: readonly GroupRecord[], interactive: ExamReco
       met: answered > 0 && late === 0,
       reason: answered === 0
         ? 'nothing was answered'
-        : late === 0 ? `all ${answered} answered within their lane's SLA` : `${late} of ${answered}: ${lateGroups.join('; ')}`,
+        : (late === 0 ? `all ${answered} answered within their lane's SLA` : `${late} of ${answered}: ${lateGroups.join('; ')}`) + server,
     },
     {
       name: 'interactiveP95Ratio',

@@ -18,6 +18,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { availableParallelism, cpus, release, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,6 +37,7 @@ import { ExamRecordSchema, type ExamRecord, type TimelinePoint } from './exam-re
 import { floodEndMs, groupReports, interactiveComparison, judgeExam, latencyTimeline, markdownExamReport, type ExamResult } from './exam-report.js'
 import { examSchedule, INTERACTIVE, TENANTS, type PlannedSubmission, type TenantRole } from './exam-scenario.js'
 import { setUpTenants, type BenchTenants } from './exam-tenants.js'
+import { slaMissesFromMetrics, type SlaMiss } from './sla-misses.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 /** Between the alone phase's last verdict and the flood: the pool refills, the alone phase's containers are removed. */
@@ -66,6 +68,25 @@ function machine (backgroundBusyCores: number): ExamRecord['machine'] {
     memoryGiB: Math.round(totalmem() / 2 ** 30 * 10) / 10,
     backgroundBusyCores: Math.round(backgroundBusyCores * 100) / 100,
   }
+}
+
+/** A free loopback port: bound to 0, read, released (for the started grader's metrics listener). */
+async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address()
+      server.close(() => { typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port')) })
+    })
+  })
+}
+
+/** `grader_sla_misses_total` from the metrics listener, or null when it does not answer. */
+async function readSlaMisses (metricsUrl: string | undefined): Promise<SlaMiss[] | null> {
+  if (metricsUrl === undefined) return null
+  const res = await fetch(`${metricsUrl}/metrics`, { signal: AbortSignal.timeout(10_000) }).catch(() => null)
+  return res?.status === 200 ? slaMissesFromMetrics(await res.text()) : null
 }
 
 /** How many clients of each lane are in each state, for the timeline. */
@@ -172,7 +193,13 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
     // inherited anyway; named here so the record shows it
     ...(process.env.GRADER_SLA_MS !== undefined ? { GRADER_SLA_MS: process.env.GRADER_SLA_MS } : {}),
   }
+  let metricsUrl: string | undefined
   if (o.url === undefined) {
+    // A port of its own: the default one may be held by another grader on this machine.
+    const metricsPort = await freePort()
+    graderEnv.GRADER_METRICS_HOST = '127.0.0.1'
+    graderEnv.GRADER_METRICS_PORT = String(metricsPort)
+    metricsUrl = `http://127.0.0.1:${metricsPort}`
     progress('starting a grader (warm pool on)')
     grader = await startGraderProcess(ROOT, graderEnv)
   }
@@ -211,6 +238,7 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
     const end = performance.now()
     clearInterval(ticker)
     const timeline = sampler.stop()
+    const serverSlaMisses = await readSlaMisses(metricsUrl)
 
     // Times from the run's start, in ms.
     const rel = (t: number | undefined) => t === undefined ? undefined : t - t0
@@ -250,8 +278,9 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
       examDrainedS: examGroup?.drainedS ?? null,
       groups,
       interactive,
+      serverSlaMisses,
       problems,
-      targets: judgeExam(groups, interactive),
+      targets: judgeExam(groups, interactive, serverSlaMisses),
       timeline,
       latencyTimeline: latencyTimeline(results, LATENCY_BUCKET_S),
       latencyBucketS: LATENCY_BUCKET_S,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ClientOutcome } from '../../../bench/exam/exam-client.js'
 import { retryAfterSeconds } from '../../../bench/exam/exam-client.js'
+import { slaMissesFromMetrics } from '../../../bench/exam/sla-misses.js'
 import { describeExamTarget, floodEndMs, groupReports, interactiveComparison, judgeExam, latencyTimeline, type ExamResult } from '../../../bench/exam/exam-report.js'
 
 const base: ClientOutcome = { tries: 1, refusals: 0, retryAfterS: [], refusalsWithoutRetryAfter: 0, rateLimited: 0, unfinished: false }
@@ -99,6 +100,11 @@ describe('exam report: targets', () => {
     expect(describeExamTarget(t[1]!)).toBe('interactive p95 during the flood / alone: 1.51× (target ≤ 1.5×: missed): p95 151 ms during (n = 3) against 100 ms alone (n = 3)')
   })
 
+  it('names the grader\'s own count of misses beside the clients\'', () => {
+    const t = judgeExam(groups, { alone: { n: 0, min: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN }, during: { n: 0, min: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN }, afterFlood: 0, ratio: null }, [{ lane: 'exam', cause: 'queue_wait', count: 2 }])
+    expect(t[0]!.reason).toBe('all 2 answered within their lane\'s SLA; the grader counted 2 (grader_sla_misses_total: exam/queue_wait 2)')
+  })
+
   it('never calls a target met when nothing was measured', () => {
     const t = judgeExam([], { alone: { n: 0, min: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN }, during: { n: 0, min: NaN, p50: NaN, p95: NaN, p99: NaN, max: NaN, mean: NaN }, afterFlood: 0, ratio: null })
     expect(t[0]!.met).toBe(false)
@@ -127,5 +133,24 @@ describe('Retry-After', () => {
     expect(retryAfterSeconds(new Date(10_500).toUTCString(), 1000)).toBe(9)
     expect(retryAfterSeconds(null)).toBeUndefined()
     expect(retryAfterSeconds('soon')).toBeUndefined()
+  })
+})
+
+describe('the grader\'s own SLA misses', () => {
+  it('sums grader_sla_misses_total over languages, per lane and cause, and ignores other metrics', () => {
+    const text = [
+      '# HELP grader_sla_misses_total Gradings whose end-to-end time exceeded their lane\'s GRADER_SLA_MS',
+      '# TYPE grader_sla_misses_total counter',
+      'grader_sla_misses_total{language="python",lane="exam",cause="queue_wait"} 3',
+      'grader_sla_misses_total{language="java",lane="exam",cause="queue_wait"} 2',
+      'grader_sla_misses_total{language="python",lane="practice",cause="grading"} 1',
+      'grader_sla_misses_total{language="python",lane="interactive",cause="retried"} 0',
+      'grader_submissions_total{language="python",status="pass"} 99',
+    ].join('\n')
+    expect(slaMissesFromMetrics(text)).toEqual([
+      { lane: 'exam', cause: 'queue_wait', count: 5 },
+      { lane: 'practice', cause: 'grading', count: 1 },
+    ])
+    expect(slaMissesFromMetrics('')).toEqual([])
   })
 })
