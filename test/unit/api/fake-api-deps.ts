@@ -104,9 +104,7 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     collectTests: fakeCollectTests,
     store: store as unknown as SubmissionStore,
     queue: queue as unknown as Queue<GradingJob>,
-    // defineCommand: the rate limits' Redis store defines its script when the app is built
-    // (the bootstrap tenant has no limit, so the script is never run here)
-    redis: { async ping () { return 'PONG' }, defineCommand () {} } as unknown as Redis,
+    redis: { async ping () { return 'PONG' } } as unknown as Redis,
     subscriber,
     registry: { async languages () { return new Set(['python']) }, async list () { return [] } } as unknown as WorkerRegistry,
     challenges: challengeStore as unknown as ChallengeStore,
