@@ -165,6 +165,21 @@ class StoredHistogram {
   reset (): void {}
 }
 
+/** An unlabelled gauge rendered only when it has a value (see {@link StoredHistogram} for the shape). */
+class StoredGauge {
+  readonly type = 'gauge'
+  readonly aggregator = 'max'
+
+  constructor (readonly name: string, readonly help: string, private readonly value: () => number | undefined) {}
+
+  async get (): Promise<{ name: string, help: string, type: string, aggregator: string, values: Array<{ labels: Record<string, string>, value: number }> }> {
+    const value = this.value()
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: value === undefined ? [] : [{ labels: {}, value }] }
+  }
+
+  reset (): void {}
+}
+
 /** An empty series of an unlabelled histogram, so a histogram nothing was observed in still renders as zeros. */
 const zeroSeries = (): HistogramSeries => ({ labels: {}, buckets: [], sum: 0, count: 0 })
 
@@ -227,16 +242,12 @@ export class MetricsCollector {
       })
     }
     if (options.throughput !== undefined) {
-      new Gauge({
-        name: 'grader_grading_rate_per_minute',
-        help: `Gradings finished (any verdict) over the last ${RATE_WINDOW_S} s, as the capacity estimate reads them`,
-        registers,
-        collect () {
-          this.reset()
-          const n = read().completedLastMinute
-          if (n !== undefined) this.set(n)
-        },
-      })
+      // unlabelled, a prom-client Gauge would render 0 when Redis could not be read: left out instead
+      this.registry.registerMetric(new StoredGauge(
+        'grader_grading_rate_per_minute',
+        `Gradings finished (any verdict) over the last ${RATE_WINDOW_S} s, as the capacity estimate reads them`,
+        () => read().completedLastMinute,
+      ) as unknown as Gauge)
     }
     new Gauge({
       name: 'grader_host_state',

@@ -158,3 +158,35 @@ describe('MetricsCollector', () => {
     expect(collector.contentType).toBe('text/plain; version=0.0.4; charset=utf-8')
   })
 })
+
+describe('fair queue and grading rate', () => {
+  const collector = (fail = false) => new MetricsCollector({
+    store: { read: async () => emptySnapshot() },
+    hosts: { views: async () => [] },
+    queue: { getJobCounts: async () => ({}) },
+    fair: {
+      depths: async () => {
+        if (fail) throw new Error('redis down')
+        return [{ tenant: 'uni-a', lane: 'exam' as const, pending: 12 }, { tenant: 'uni-b', lane: 'practice' as const, pending: 3 }]
+      },
+    },
+    throughput: { throughput: async () => ({ completedLastMinute: 42, recentGradingMs: [900] }) },
+    registry: new Registry(),
+  })
+
+  it('renders the fair queue per tenant and lane, and the gradings of the last minute', async () => {
+    const { text } = await collector().scrape()
+    expect(lines(text, 'grader_fair_pending{')).toEqual([
+      'grader_fair_pending{tenant="uni-a",lane="exam"} 12',
+      'grader_fair_pending{tenant="uni-b",lane="practice"} 3',
+    ])
+    expect(lines(text, 'grader_grading_rate_per_minute ')).toEqual(['grader_grading_rate_per_minute 42'])
+  })
+
+  it('leaves both out when Redis cannot be read', async () => {
+    const { text, error } = await collector(true).scrape()
+    expect(error).toBeInstanceOf(Error)
+    expect(lines(text, 'grader_fair_pending{')).toEqual([])
+    expect(lines(text, 'grader_grading_rate_per_minute ')).toEqual([])
+  })
+})
