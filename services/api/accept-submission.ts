@@ -18,6 +18,7 @@ import { checkMetadata } from './submission-metadata.js'
 import { hidesAnything } from './grading-policy.js'
 import { checkCapacity } from './admission.js'
 import type { Principal } from './plugins/principal.js'
+import type { FairQueue } from '../shared/queue/fair-queue.js'
 import { DEFAULT_LANE, type Lane } from '../shared/contracts/vocabulary.js'
 
 /** What accepting a submission needs; passed in, never imported as singletons. */
@@ -30,6 +31,8 @@ export interface AcceptDeps {
   log: FastifyBaseLogger
   /** Who posts it: the submission belongs to this tenant and is readable by this key. */
   principal: Principal
+  /** Where accepted jobs wait, per tenant and lane, until a worker has a free slot. */
+  fair: Pick<FairQueue, 'add' | 'depths'>
 }
 
 /** How this one submission is accepted; every field is optional and defaults to live traffic. */
@@ -46,13 +49,6 @@ export interface AcceptOptions {
    * @defaultValue the request's `priority`, else `practice`
    */
   lane?: Lane
-  /**
-   * BullMQ job priority (1 = highest of the prioritized, 2 097 152 = lowest).
-   * BullMQ takes every job without a priority before any prioritized one, so
-   * live traffic gets none and background work (regrades) gets one.
-   * @defaultValue none: live traffic
-   */
-  priority?: number
   /** Count the submission against the challenge's feedback budget. @defaultValue true */
   feedbackBudget?: boolean
   /** Refuse it when the queue holds `config.queueMax` waiting jobs. @defaultValue true */
@@ -100,35 +96,29 @@ async function checkLanguage (registry: WorkerRegistry, language: string): Promi
 }
 
 /**
- * Refuses new work when too many submissions wait. Counting the wait,
- * prioritized and delayed (retry back-off) sets costs one small Lua call.
+ * Refuses new work when too many submissions wait: in the fair queue (every
+ * tenant and lane) and in BullMQ (fed, or waiting out a retry back-off).
  * Two requests racing past the check may overshoot by a few: the bound is
  * there to shed load, not to be exact.
  */
-export async function checkQueueDepth (queue: Queue<GradingJob>, queueMax: number, adding = 1): Promise<void> {
-  const waiting = await queue.getJobCountByTypes('waiting', 'prioritized', 'delayed')
+export async function checkQueueDepth (queues: { queue: Queue<GradingJob>, fair: Pick<FairQueue, 'depths'> }, queueMax: number, adding = 1): Promise<void> {
+  const [inBullMq, fair] = await Promise.all([queues.queue.getJobCountByTypes('waiting', 'prioritized', 'delayed'), queues.fair.depths()])
+  const waiting = inBullMq + fair.reduce((sum, d) => sum + d.pending, 0)
   if (waiting + adding > queueMax) {
     throw new GraderError('rate_limited', `the grader has ${waiting} submissions waiting; try again later`)
   }
 }
 
 /**
- * Puts the job on the queue. If that fails, the stored record is removed and
- * the client told 503: a submission is either accepted and queued, or
- * refused, never silently lost.
+ * Puts the job in the fair queue, in its tenant's lane: a worker's feeder
+ * moves it into BullMQ's `grading` when a slot is free, in the fair order
+ * (services/shared/queue/fair-queue.ts). If that fails, the stored record is
+ * removed and the client told 503: a submission is either accepted and
+ * queued, or refused, never silently lost.
  */
-async function enqueue (deps: AcceptDeps, job: GradingJob, priority: number | undefined): Promise<void> {
+async function enqueue (deps: AcceptDeps, job: GradingJob): Promise<void> {
   try {
-    await deps.queue.add('grade', job, {
-      // the job id is the submission id, so one submission can never be queued twice
-      jobId: job.submissionId,
-      attempts: deps.config.attempts,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: true,
-      // a failed job keeps the files: kept for inspection, but never longer than the result itself
-      removeOnFail: { count: 1000, age: deps.config.resultTtlS },
-      ...(priority !== undefined ? { priority } : {}),
-    })
+    await deps.fair.add(job, deps.principal.tenantWeight)
   } catch (err) {
     await deps.store.remove(job.submissionId).catch((removeErr: unknown) => {
       deps.log.error({ err: removeErr, submissionId: job.submissionId }, 'could not remove the record of a submission that was not queued')
@@ -183,10 +173,9 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
 
   // ── checks against the grader's state ─────────────────────────────────────
   await checkLanguage(deps.registry, language)
-  if (opts.queueDepthCheck !== false) await checkQueueDepth(deps.queue, deps.config.queueMax)
+  if (opts.queueDepthCheck !== false) await checkQueueDepth(deps, deps.config.queueMax)
   // after the hard bound: refused (503 over_capacity) when it could not be graded within its lane's SLA
   await checkCapacity(deps, { tenant: principal.tenantId, lane })
-  // after the hard bound: refused (503 over_capacity) when it could not be graded within its lane's SLA
 
   const id = opts.id ?? randomUUID()
   const budget = challenge?.policy?.feedback
@@ -232,7 +221,7 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
     lane,
     enqueuedAt: Date.now(),
   }
-  await enqueue(deps, job, opts.priority)
+  await enqueue(deps, job)
   deps.log.info({ submissionId: id, language, files: Object.keys(files).length, tests: Object.keys(tests).length, tenant: principal.tenantId, lane }, 'submission queued')
   return { submission, ...(challenge !== undefined ? { challenge } : {}) }
 }

@@ -17,6 +17,7 @@ import { SubmissionProgress } from '../shared/store/submission-progress.js'
 import type { WorkerRegistry } from '../shared/store/worker-registry.js'
 import { ApiKeyStore } from '../shared/store/api-key-store.js'
 import { TenantStore } from '../shared/store/tenant-store.js'
+import { FairQueue } from '../shared/queue/fair-queue.js'
 import { processLoggerOptions, withRedaction, type ApiLoggerOptions } from '../shared/observability/logger-options.js'
 import { MetricsCollector, processMetricsRegistry } from '../shared/observability/metrics-collector.js'
 import { MetricsStore } from '../shared/observability/metrics-store.js'
@@ -90,6 +91,11 @@ export interface ApiDeps {
   batches?: BatchStore
   /** Docker hosts as workers publish them, and the controls ops set; built on `redis` with `config.prefix`. */
   hosts: HostRegistry
+  /**
+   * Where accepted jobs wait for a free slot, per tenant and lane.
+   * @defaultValue a `FairQueue` on `redis` with `config.prefix`
+   */
+  fair?: FairQueue
   /**
    * Tenants, for keys' limits and `/v1/tenants`.
    * @defaultValue a `TenantStore` on `redis` with `config.prefix`
@@ -226,6 +232,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   const batches = deps.batches ?? new BatchStore(deps.redis, config.prefix, config.resultTtlS)
   const tenants = deps.tenants ?? new TenantStore(deps.redis, config.prefix)
   const apiKeys = deps.apiKeys ?? new ApiKeyStore(deps.redis, config.prefix)
+  const fair = deps.fair ?? new FairQueue(deps.redis, config.prefix)
   // the one collector: the metrics listener (start-api.ts) renders it too, without a key
   app.decorate('metricsCollector', collector)
   // on the API's listener, /metrics needs a key with the metrics role (or a global admin)
@@ -250,6 +257,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       idempotency: deps.idempotency ?? new IdempotencyStore(deps.redis, config.prefix, config.resultTtlS),
       batches,
       redis: deps.redis,
+      fair,
     })
     await v1.register(batchRoutes, { prefix: '/batches', batches, store: deps.store })
     // any role: a platform shows its students the wait; other tenants appear only as totals
@@ -280,7 +288,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       admin.addHook('onRequest', requireRole('admin'))
       // apart from challengeRoutes: the regrade needs the queue and the submission store
       await admin.register(regradeRoutes, {
-        prefix: '/challenges', config, store: deps.store, queue: deps.queue, registry: deps.registry, challenges, batches,
+        prefix: '/challenges', config, store: deps.store, queue: deps.queue, fair, registry: deps.registry, challenges, batches,
       })
     })
     // reading a challenge needs `read`; changing one `admin` (checked per route)

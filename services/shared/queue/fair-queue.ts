@@ -69,6 +69,12 @@ export class FairQueue {
     return depths
   }
 
+  /** A job still in the fair queue (pending or admitting), or undefined once it is in BullMQ or gone. */
+  async job (submissionId: string): Promise<GradingJob | undefined> {
+    const raw = await this.redis.hget(`${this.base}:jobs`, submissionId)
+    return raw === null ? undefined : JSON.parse(raw) as GradingJob
+  }
+
   /** Tenant weights as remembered (tenant → weight). */
   async weights (): Promise<Record<string, number>> {
     const raw = await this.redis.hgetall(`${this.base}:weights`)

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq'
 import { DELIVERY_QUEUE_NAME, type DeliveryJob } from '../../../services/delivery/delivery-job-schema.js'
 import { DeliveryQueue } from '../../../services/delivery/delivery-queue.js'
 import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
-import { AUTH, buildTestApp, validSubmission, type TestApp } from './build-test-app.js'
+import { AUTH, buildTestApp, validSubmission, type TestApp, jobsWaiting } from './build-test-app.js'
 import { FAIL, PASS, standInWorker } from './stand-in-worker.js'
 
 let t: TestApp
@@ -46,11 +46,11 @@ describe('POST /v1/submissions/batch', () => {
   })
 
   it('returns 413 batch_too_large past GRADER_BATCH_MAX, queueing nothing', async () => {
-    const before = await t.deps.queue.count()
+    const before = await jobsWaiting(t)
     const res = await postBatch({ submissions: Array.from({ length: 7 }, () => validSubmission()) })
     expect(res.statusCode).toBe(413)
     expect(res.json()).toEqual({ error: { code: 'batch_too_large', message: expect.stringContaining('at most 6') } })
-    expect(await t.deps.queue.count()).toBe(before)
+    expect(await jobsWaiting(t)).toBe(before)
   })
 
   it('returns 400 invalid_request when submissions is not an array', async () => {
@@ -146,10 +146,10 @@ describe('a batch callbackUrl', () => {
   })
 
   it('returns 400 invalid_callback for a target the grader may not call, accepting nothing', async () => {
-    const before = await t.deps.queue.count()
+    const before = await jobsWaiting(t)
     const res = await postBatch({ submissions: [validSubmission()], callbackUrl: 'http://10.1.2.3/hook' })
     expect(res.statusCode).toBe(400)
     expect(res.json().error.code).toBe('invalid_callback')
-    expect(await t.deps.queue.count()).toBe(before)
+    expect(await jobsWaiting(t)).toBe(before)
   })
 })

@@ -9,11 +9,18 @@ import { HostRegistry, type HostView } from '../../../services/shared/store/host
 import { SubmissionStore } from '../../../services/shared/store/submission-store.js'
 import { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
 import { scanKeys } from '../../../services/shared/store/redis-keys.js'
+import { FairQueue } from '../../../services/shared/queue/fair-queue.js'
 
 /** The key every test app accepts, besides {@link OTHER_KEY}. */
 export const API_KEY = 'test-key-0123456789'
 export const OTHER_KEY = 'second-key-abcdef'
 export const AUTH = { authorization: `Bearer ${API_KEY}` } as const
+
+/** Jobs waiting anywhere: in the fair queue (every tenant and lane) or in BullMQ (`count`: waiting, prioritized, delayed). */
+export async function jobsWaiting (t: TestApp): Promise<number> {
+  const fair = await t.deps.fair!.depths()
+  return await t.deps.queue.count() + fair.reduce((sum, d) => sum + d.pending, 0)
+}
 
 /** Redis of the test run: the test runner exports REDIS_URL. */
 export function redisUrl (): string {
@@ -63,6 +70,7 @@ export async function buildTestApp (env: Record<string, string> = {}, override: 
     store: new SubmissionStore(redis, config.prefix, config.resultTtlS),
     registry: new WorkerRegistry(redis, config.prefix),
     hosts: new HostRegistry(redis, config.prefix),
+    fair: new FairQueue(redis, config.prefix),
     logger: { level: 'silent' },
     ...override,
   }

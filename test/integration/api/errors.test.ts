@@ -47,11 +47,10 @@ describe('error answers', () => {
     // the waiter is registered before the job is added: once add resolves, the request is held
     let queued!: () => void
     const held = new Promise<void>(resolve => { queued = resolve })
-    const realAdd = own.deps.queue.add.bind(own.deps.queue)
-    vi.spyOn(own.deps.queue, 'add').mockImplementationOnce(async (...args) => {
-      const job = await realAdd(...args)
+    const realAdd = own.deps.fair!.add.bind(own.deps.fair)
+    vi.spyOn(own.deps.fair!, 'add').mockImplementationOnce(async (...args) => {
+      await realAdd(...args)
       queued()
-      return job
     })
     // a real socket: closing the server waits for in-flight requests, as in production
     const address = await own.app.listen({ host: '127.0.0.1', port: 0 })
@@ -83,11 +82,10 @@ describe('error answers', () => {
       await own.deps.registry.publish({ workerId: 'test', languages: ['python'], usableHosts: 1 })
       let queued!: () => void
       const held = new Promise<void>(resolve => { queued = resolve })
-      const realAdd = own.deps.queue.add.bind(own.deps.queue)
-      vi.spyOn(own.deps.queue, 'add').mockImplementationOnce(async (...args) => {
-        const job = await realAdd(...args)
+      const realAdd = own.deps.fair!.add.bind(own.deps.fair)
+      vi.spyOn(own.deps.fair!, 'add').mockImplementationOnce(async (...args) => {
+        await realAdd(...args)
         queued()
-        return job
       })
       const address = new URL(await own.app.listen({ host: '127.0.0.1', port: 0 }))
       const body = JSON.stringify(validSubmission())

@@ -19,7 +19,7 @@ const post = async (payload: unknown, key?: string, opts: { url?: string, apiKey
   payload: payload as Record<string, unknown>,
 })
 
-const jobCount = async () => Object.values(await t.deps.queue.getJobCounts()).reduce((a, b) => a + b, 0)
+const jobCount = async () => Object.values(await t.deps.queue.getJobCounts()).reduce((a, b) => a + b, 0) + (await t.deps.fair!.depths()).reduce((n, d) => n + d.pending, 0)
 const newKey = () => `key-${crypto.randomUUID()}`
 
 describe('Idempotency-Key', () => {

@@ -1,7 +1,6 @@
 // POST /v1/challenges/:id/regrade: every kept submission graded again, below live traffic, results side by side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
-import { REGRADE_PRIORITY } from '../../../services/api/routes/v1/challenges/regrade.js'
 import { ADMIN_KEY, API_KEY, buildTestApp, validSubmission, type TestApp } from './build-test-app.js'
 import { FAIL, PASS, standInWorker } from './stand-in-worker.js'
 
@@ -45,7 +44,7 @@ describe('POST /v1/challenges/:id/regrade', () => {
     } finally {
       await worker.close()
     }
-    // BullMQ hands out every job without a priority (the originals, then the live one) before any prioritized one
+    // the regrade lane only takes capacity no other lane wants: the originals, then the live one, first
     const order = worker.taken.map(j => j.submissionId)
     expect(order.slice(0, 3)).toEqual([...originals, live])
     const regrades = worker.taken.slice(3)
@@ -67,15 +66,15 @@ describe('POST /v1/challenges/:id/regrade', () => {
     expect(progress).toMatchObject({ kind: 'regrade', state: 'done', total: 2, done: 2, challenge: 'two-sum', version: v2, counts: { fail: 2 } })
   })
 
-  it('queues regrade jobs with a priority, live ones without', async () => {
+  it('queues regrade jobs in the regrade lane, live ones in their own', async () => {
     await inject('PUT', '/v1/challenges/prio', { language: 'python', tests: suite(2) })
     const original = (await inject('POST', '/v1/submissions', { challenge: 'prio', files: { 'solution.py': 'x = 1\n' } })).json().id as string
     const regrade = (await inject('POST', '/v1/challenges/prio/regrade', {})).json()
     const progress = (await inject('GET', `/v1/batches/${regrade.id}`)).json()
-    const [liveJob, regradeJob] = await Promise.all([t.deps.queue.getJob(original), t.deps.queue.getJob(progress.submissions[0].id)])
-    expect(liveJob?.opts.priority ?? 0).toBe(0)
-    expect(regradeJob?.opts.priority).toBe(REGRADE_PRIORITY)
-    expect(await regradeJob?.getState()).toBe('prioritized')
+    const [liveJob, regradeJob] = await Promise.all([t.deps.fair!.job(original), t.deps.fair!.job(progress.submissions[0].id)])
+    expect(liveJob?.lane).toBe('practice')
+    expect(regradeJob?.lane).toBe('regrade')
+    expect(await t.deps.store.get(progress.submissions[0].id)).toMatchObject({ priority: 'regrade' })
   })
 
   it('regrades against a named version', async () => {

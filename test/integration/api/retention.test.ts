@@ -1,4 +1,5 @@
 // Retention and DELETE /v1/submissions/:id: nothing of a deleted submission stays in Redis or on the queue.
+import { gradingJobOptions } from '../../../services/shared/queue/grading-job-options.js'
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -58,13 +59,14 @@ describe('DELETE /v1/submissions/:id', () => {
       await new DeliveryQueue(deliveryJobs, t.config).enqueue({ id: submissionWebhookId(id), url: 'https://example.com/hook', logId: id, payload: { type: 'submission.done', timestamp: new Date().toISOString(), data: { id, marker } } })
       await new DeliveryLog(t.deps.redis, t.config.prefix, t.config.resultTtlS).record(id, { attempt: 1, webhookId: submissionWebhookId(id), at: new Date().toISOString(), url: 'https://example.com/hook', statusCode: 500, durationMs: 3 })
       expect((await keysHolding(marker)).length).toBeGreaterThan(2)
-      expect(await t.deps.queue.getJob(id)).toBeDefined()
+      expect(await t.deps.fair!.job(id)).toBeDefined()
 
       const deleted = await inject('DELETE', `/v1/submissions/${id}`)
       expect(deleted.statusCode).toBe(204)
       expect(deleted.body).toBe('')
       expect(await keysHolding(marker)).toEqual([])
       expect(await keysHolding(id)).toEqual([])
+      expect(await t.deps.fair!.job(id)).toBeUndefined()
       expect(await t.deps.queue.getJob(id)).toBeUndefined()
       expect(await deliveryJobs.getJob(submissionWebhookId(id))).toBeUndefined()
       expect((await inject('GET', `/v1/submissions/${id}`)).statusCode).toBe(404)
@@ -197,7 +199,12 @@ describe('retention', () => {
 
   it('bounds a failed job (which keeps the files) by age as well as by count', async () => {
     const res = await inject('POST', '/v1/submissions', validSubmission())
-    const job = await t.deps.queue.getJob(res.json().id)
+    const id = res.json().id as string
+    // fed into BullMQ as a worker's feeder does, with the one set of options
+    const waiting = await t.deps.fair!.job(id)
+    expect(waiting).toBeDefined()
+    await t.deps.queue.add('grade', waiting!, gradingJobOptions(t.config, id))
+    const job = await t.deps.queue.getJob(id)
     expect(job?.opts.removeOnFail).toEqual({ count: 1000, age: t.config.resultTtlS })
     expect(job?.opts.removeOnComplete).toBe(true)
   })

@@ -6,6 +6,9 @@ import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/
 import type { Result } from '../../../services/shared/contracts/submission-schema.js'
 import { BatchStore } from '../../../services/shared/store/batch-store.js'
 import { countBatchMember } from '../../../services/worker/batch-completion.js'
+import { FairFeeder } from '../../../services/worker/fair-feeder.js'
+import { FairQueue } from '../../../services/shared/queue/fair-queue.js'
+import { gradingJobOptions } from '../../../services/shared/queue/grading-job-options.js'
 import type { TestApp } from './build-test-app.js'
 
 /** A stand-in worker on a test app's real queue, and what it saw. */
@@ -18,7 +21,8 @@ export interface StandInWorker {
 }
 
 /**
- * Takes jobs off the test app's real BullMQ queue, one at a time, and
+ * Feeds jobs from the test app's fair queue into its real BullMQ queue and
+ * takes them off it, one at a time (as a worker with one slot), and
  * completes each as services/worker does after grading (first completion in
  * the store, then the batch counter), with the result `resultOf` gives; no
  * Docker involved. `hold` may delay a job (to catch it while active);
@@ -33,14 +37,29 @@ export function standInWorker (t: TestApp, resultOf: (job: GradingJob) => Result
   const batches = new BatchStore(t.deps.redis, t.config.prefix, t.config.resultTtlS)
   const log = pino({ level: 'silent' })
   const connection = new Redis(t.config.redisUrl, { maxRetriesPerRequest: null })
+  let running = 0
+  // as a real worker: jobs wait in the fair queue until this one slot is free
+  const feeder = new FairFeeder({
+    fair: new FairQueue(t.deps.redis, t.config.prefix),
+    grading: t.deps.queue,
+    jobOptions: job => gradingJobOptions(t.config, job.submissionId),
+    freeSlots: () => 1 - running,
+    stillWanted: async id => (await t.deps.store.get(id))?.state !== 'done',
+    log,
+    intervalMs: 50,
+  })
   const worker = new Worker<GradingJob>(QUEUE_NAME, async job => {
+    running++
     taken.push(job.data)
     if (hold !== undefined) await hold(job)
     const first = await t.deps.store.complete(job.data.submissionId, resultOf(job.data))
     if (first) await countBatchMember({ batches, store: t.deps.store, deliveries, log }, job.data)
     done++
+    running--
+    feeder.kick()
     for (const w of waiters.filter(w => done >= w.count)) w.resolve()
   }, { connection, prefix: t.config.prefix, concurrency: 1 })
+  feeder.start()
   return {
     taken,
     completed: async count => {
@@ -48,6 +67,7 @@ export function standInWorker (t: TestApp, resultOf: (job: GradingJob) => Result
       await new Promise<void>(resolve => waiters.push({ count, resolve }))
     },
     close: async () => {
+      await feeder.stop()
       await worker.close()
       await connection.quit()
     },

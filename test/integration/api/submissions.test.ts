@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../../services/shared/config/limits.js'
 import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/job-schema.js'
 import { SUBMISSION_BOUNDS, type Result } from '../../../services/shared/contracts/submission-schema.js'
-import { AUTH, buildTestApp, validSubmission, type TestApp } from './build-test-app.js'
+import { AUTH, buildTestApp, validSubmission, type TestApp, jobsWaiting } from './build-test-app.js'
 
 const RESULT: Result = {
   status: 'fail',
@@ -137,17 +137,17 @@ describe('POST /v1/submissions refusals', () => {
   })
 
   it('returns 400 invalid_content when a file content holds a lone surrogate', async () => {
-    const before = await t.deps.queue.getJobCountByTypes('waiting', 'delayed')
+    const before = await jobsWaiting(t)
     const res = await postRaw(JSON.stringify(validSubmission()).replace('return a + b', 'return \\"\\ud800\\"'))
     expect(res.statusCode).toBe(400)
     expect(res.json().error).toMatchObject({ code: 'invalid_content', message: expect.stringContaining('"solution.py"') })
-    expect(await t.deps.queue.getJobCountByTypes('waiting', 'delayed')).toBe(before)
+    expect(await jobsWaiting(t)).toBe(before)
   })
 
   it('stores nothing and queues nothing when it refuses a submission', async () => {
-    const before = await t.deps.queue.getJobCountByTypes('waiting', 'delayed')
+    const before = await jobsWaiting(t)
     await post(validSubmission({ files: { '../escape.py': '' } }))
-    expect(await t.deps.queue.getJobCountByTypes('waiting', 'delayed')).toBe(before)
+    expect(await jobsWaiting(t)).toBe(before)
   })
 })
 
@@ -159,10 +159,10 @@ describe('POST /v1/submissions acceptance', () => {
     expect(body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), state: 'queued' })
     expect(res.headers.location).toBe(`/v1/submissions/${body.id}`)
 
-    const job = await t.deps.queue.getJob(body.id)
-    expect(job?.name).toBe('grade')
-    expect(job?.opts.attempts).toBe(t.config.attempts)
-    const data = job?.data as GradingJob
+    // waiting in the fair queue, in the bootstrap tenant's practice lane, for a worker's free slot
+    expect(await t.deps.fair!.depths()).toEqual([{ tenant: 'default', lane: 'practice', pending: 1 }])
+    const data = await t.deps.fair!.job(body.id) as GradingJob
+    expect(data).toMatchObject({ tenant: 'default', lane: 'practice' })
     expect(data.submissionId).toBe(body.id)
     expect(data.files).toEqual(validSubmission().files)
     expect(data.tests).toEqual(validSubmission().tests)
@@ -176,7 +176,7 @@ describe('POST /v1/submissions acceptance', () => {
 
   it('returns 503 and forgets the submission when it cannot be queued', async () => {
     let attemptedId: string | undefined
-    const add = vi.spyOn(t.deps.queue, 'add').mockImplementationOnce(async (_name, data) => {
+    const add = vi.spyOn(t.deps.fair!, 'add').mockImplementationOnce(async data => {
       attemptedId = data.submissionId
       throw new Error('queue refused the job')
     })

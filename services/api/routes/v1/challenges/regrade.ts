@@ -13,14 +13,8 @@ import type { SubmissionStore } from '../../../../shared/store/submission-store.
 import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js'
 import { acceptSubmission, checkQueueDepth } from '../../../accept-submission.js'
 import { challengeNotFound } from './index.js'
+import type { FairQueue } from '../../../../shared/queue/fair-queue.js'
 import { principalOf } from '../../../plugins/auth.js'
-
-/**
- * BullMQ priority of regrade jobs. BullMQ takes every job without a priority
- * (live traffic) before any prioritized one, and prioritized ones lowest
- * number first; 1 000 leaves room above and below for other background work.
- */
-export const REGRADE_PRIORITY = 1000
 
 /** Regrade submissions accepted at once within one request. */
 const REGRADE_CONCURRENCY = 16
@@ -32,6 +26,7 @@ export interface RegradeRoutesOptions {
   registry: WorkerRegistry
   challenges: ChallengeStore
   batches: BatchStore
+  fair: FairQueue
 }
 
 const ParamsSchema = Type.Object({ id: Type.String({ maxLength: 200 }) })
@@ -54,7 +49,7 @@ export const RegradeAcceptedSchema = Type.Object({
  * enclosing scope): grades every kept submission of the challenge again,
  * against one version, as new submissions (`regradeOf` the original; the
  * original lists them in `regrades`), so old and new results stay side by
- * side. Regrades are queued below live traffic and spend no feedback budget.
+ * side. Regrades wait in the `regrade` lane, which only takes capacity no other lane of any tenant wants, and spend no feedback budget.
  */
 export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = async (app, opts) => {
   app.post('/:id/regrade', {
@@ -68,7 +63,7 @@ export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = as
     if (challenge === null) throw challengeNotFound(id, request.body.version)
     const originals = await opts.store.challengeSubmissions(id, principal.tenantId)
     // once for the whole regrade: it is queued entirely or not at all
-    await checkQueueDepth(opts.queue, opts.config.queueMax, originals.length)
+    await checkQueueDepth(opts, opts.config.queueMax, originals.length)
 
     const batchId = randomUUID()
     await opts.batches.create({ id: batchId, kind: 'regrade', challenge: id, version: challenge.version, tenant: principal.tenantId, submittedBy: principal.keyId })
@@ -87,7 +82,7 @@ export const regradeRoutes: FastifyPluginAsyncTypebox<RegradeRoutesOptions> = as
       }
       try {
         const { submission } = await acceptSubmission(deps, body, {
-          batch: batchId, regradeOf: originalId, lane: 'regrade', priority: REGRADE_PRIORITY, feedbackBudget: false, queueDepthCheck: false,
+          batch: batchId, regradeOf: originalId, lane: 'regrade', feedbackBudget: false, queueDepthCheck: false,
         })
         await opts.store.addRegrade(originalId, submission.id)
         return submission.id

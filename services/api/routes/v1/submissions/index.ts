@@ -18,6 +18,7 @@ import type { ChallengeStore } from '../../../../shared/store/challenge-store.js
 import type { IdempotencyStore } from '../../../../shared/store/idempotency-store.js'
 import type { SubmissionStore } from '../../../../shared/store/submission-store.js'
 import type { WorkerRegistry } from '../../../../shared/store/worker-registry.js'
+import type { FairQueue } from '../../../../shared/queue/fair-queue.js'
 import { bodyHash, idempotencyScope, readIdempotencyKey } from '../../../idempotency-key.js'
 import { acceptBatch } from '../batches/accept-batch.js'
 import { BATCH_BODY_LIMIT_BYTES, BatchAcceptedSchema, BatchRequestSchema, type BatchAccepted } from '../batches/batch-schema.js'
@@ -42,6 +43,8 @@ export interface SubmissionRoutesOptions {
   batches: BatchStore
   /** Command connection: webhook deliveries are queued and removed on it. */
   redis: Redis
+  /** Where accepted jobs wait for a free slot, per tenant and lane. */
+  fair: FairQueue
 }
 
 
@@ -98,7 +101,7 @@ async function removeJob (queue: Queue<GradingJob> | Queue<DeliveryJob>, id: str
  */
 export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions> = async (app, opts) => {
   const { config, store, registry, waiter, challenges, idempotency, batches } = opts
-  const acceptDeps = (request: FastifyRequest): AcceptDeps => ({ config, store, queue: opts.queue, registry, challenges, log: request.log, principal: principalOf(request) })
+  const acceptDeps = (request: FastifyRequest): AcceptDeps => ({ config, store, queue: opts.queue, fair: opts.fair, registry, challenges, log: request.log, principal: principalOf(request) })
   const deliveries = lazyDeliveries(opts.redis, config)
   app.addHook('onClose', async () => { await deliveries.close() })
   const deliveryLog = new DeliveryLog(opts.redis, config.prefix, config.resultTtlS)
@@ -223,6 +226,8 @@ export const submissionRoutes: FastifyPluginAsyncTypebox<SubmissionRoutesOptions
     const purge = async (target: string): Promise<Submission | null> => {
       const submission = await store.purge(target)
       if (submission === null) return null
+      // waiting for a slot, or already fed to BullMQ: removed from both
+      await opts.fair.remove(target)
       await removeJob(opts.queue, target, request.log)
       // the submission's webhook: its queued delivery (whose payload is the submission) and its log
       await removeJob(deliveries.jobs(), submissionWebhookId(target), request.log)
