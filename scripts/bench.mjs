@@ -1,5 +1,6 @@
 // `npm run bench`: provision like `npm test` (Docker engine, the runtime image, a throw-away
-// Redis for the graders the bench starts), then run bench/run-bench.ts with the arguments given.
+// Redis for the graders the bench starts), then run bench/run-bench.ts with the arguments given
+// (`--scenario exam` runs the exam peak of bench/exam/ instead of the default bench).
 import { spawn } from 'node:child_process'
 import { ROOT, provision } from './lib/provision.mjs'
 

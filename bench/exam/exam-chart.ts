@@ -50,7 +50,7 @@ export function queueChart (r: ExamRecord, endS: number): string {
   const top = Math.max(1, ...series.flatMap(s => s.points.map(p => p.y)).filter(Number.isFinite))
   return lineChart({
     title: `Exam peak (scale ${r.scale}): queue per lane`,
-    x: { label: 's since the run started', scale: 'linear', min: 0, max: endS },
+    x: { label: `s since the run started (the flood at ${Math.round(r.floodStartS)} s)`, scale: 'linear', min: 0, max: endS },
     // headroom above the data: the legend sits in the plot's top left
     y: { label: 'submissions', scale: 'linear', min: 0, max: Math.ceil(top * (1 + LEGEND_SHARE * 2)) },
     series,
@@ -86,7 +86,7 @@ export function latencyChart (r: ExamRecord, endS: number): string {
   const hlines: RefLine[] = [...slas].map(([ms, ls]) => ({ at: ms, label: `SLA ${ms / 1000} s (${ls.join(', ')})`, color: ls.length === 1 ? LANE_COLORS[ls[0]!] : '#555' }))
   return lineChart({
     title: 'Latency of the accepted submissions, accepted POST to verdict',
-    x: { label: 's since the run started', scale: 'linear', min: 0, max: endS },
+    x: { label: `s since the run started (the flood at ${Math.round(r.floodStartS)} s)`, scale: 'linear', min: 0, max: endS },
     // a decade of headroom above the data, for the legend
     y: logAxisFor('ms (log)', [...values, Math.max(...values) * 10]),
     series,
