@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config } from '../shared/config/config.js'
@@ -37,6 +38,50 @@ export interface CapacitySources {
   hosts: Pick<HostRegistry, 'views'>
   /** The rate the workers measured. */
   throughput: Pick<MetricsStore, 'throughput'>
+  /**
+   * Admissions under way in every API process.
+   * @defaultValue none: two admissions at the same moment may both pass on the same reading
+   */
+  admissions?: Pick<Admissions, 'begin' | 'underWay'>
+}
+
+/**
+ * How long an admission counts as under way, in ms: from its check to its
+ * job being in the fair queue (where the next reading sees it) takes a few
+ * ms to tens of ms; past this it is counted there, or was refused.
+ */
+export const ADMISSION_WINDOW_MS = 250
+
+/**
+ * Admissions under way, in Redis, so a burst of requests does not all pass
+ * on one reading of the queue: each check first adds itself (a sorted set
+ * scored by time) and counts the ones before it, atomically, and those
+ * count as jobs ahead. One just accepted is counted twice for up to
+ * {@link ADMISSION_WINDOW_MS} (here, and in the queue once added): an error
+ * on the late side.
+ */
+export class Admissions {
+  private readonly key: string
+  constructor (private readonly redis: Redis, prefix: string) { this.key = `${prefix}:capacity:admitting` }
+
+  /** Adds one admission; resolves to the ones under way before it, and a function that withdraws it (when refused). */
+  async begin (nowMs = Date.now()): Promise<{ before: number, withdraw: () => Promise<void> }> {
+    const token = `${nowMs}:${randomUUID()}`
+    const replies = await this.redis.multi()
+      .zremrangebyscore(this.key, '-inf', nowMs - ADMISSION_WINDOW_MS)
+      .zadd(this.key, nowMs, token)
+      .zcard(this.key)
+      .pexpire(this.key, ADMISSION_WINDOW_MS * 4)
+      .exec()
+    const [err, count] = replies?.[2] ?? [new Error('admission transaction was aborted'), 0]
+    if (err !== null) throw err
+    return { before: Math.max(0, Number(count) - 1), withdraw: async () => { await this.redis.zrem(this.key, token) } }
+  }
+
+  /** Admissions under way now, without adding one (what `GET /v1/capacity` counts). */
+  async underWay (nowMs = Date.now()): Promise<number> {
+    return await this.redis.zcount(this.key, nowMs - ADMISSION_WINDOW_MS, '+inf')
+  }
 }
 
 /** What one reading holds: the estimate's input. */
@@ -69,6 +114,7 @@ export function capacitySources (redis: Redis, prefix: string, queue: Pick<Queue
     queue,
     hosts: { views: cached(async () => await registry.views()) },
     throughput: { throughput: cached(async () => await metrics.throughput()) },
+    admissions: new Admissions(redis, prefix),
   }
   // admission through the same queue (checkCapacity) then shares these cached reads
   sourcesByQueue.set(queue, sources)
@@ -89,9 +135,14 @@ function cached<T> (read: () => Promise<T>): () => Promise<T> {
   }
 }
 
-/** Reads everything the estimate needs, in parallel. */
-export async function readCapacity (sources: CapacitySources, slaByLane: Config['slaByLane']): Promise<CapacityReading> {
-  const [depths, weights, counts, views, throughput] = await Promise.all([
+/**
+ * Reads everything the estimate needs, in parallel. Admissions under way
+ * count as jobs ahead of every lane: `admitting` when the caller counted
+ * them already (an admission, with itself left out), else read here.
+ */
+export async function readCapacity (sources: CapacitySources, slaByLane: Config['slaByLane'], admitting?: number): Promise<CapacityReading> {
+  const [underWay, depths, weights, counts, views, throughput] = await Promise.all([
+    admitting ?? sources.admissions?.underWay() ?? 0,
     sources.fair.depths(),
     sources.fair.weights(),
     sources.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
@@ -102,7 +153,7 @@ export async function readCapacity (sources: CapacitySources, slaByLane: Config[
     depths,
     weights,
     // a delayed job is a retry in back-off: it runs again before long
-    queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
+    queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0) + underWay,
     // BullMQ's count, not the hosts' views: those are published every few seconds, and a run
     // just finished would still hold its slot in them (what holds a slot around a grading is
     // in the estimate's rate floor)
@@ -143,9 +194,13 @@ async function sourcesOf (deps: CapacityDeps): Promise<CapacitySources> {
 export async function checkCapacity (deps: CapacityDeps, { tenant, lane }: { tenant: string, lane: Lane }): Promise<void> {
   const slaMs = deps.config.slaByLane[lane]
   if (slaMs === null) return
-  const reading = await readCapacity(await sourcesOf(deps), deps.config.slaByLane)
+  const sources = await sourcesOf(deps)
+  // first: every admission after this one then counts it
+  const admission = await sources.admissions?.begin()
+  const reading = await readCapacity(sources, deps.config.slaByLane, admission?.before ?? 0)
   const estimate = estimateLane(reading, tenant, lane)
   if (estimate.accepting) return
+  await admission?.withdraw().catch(() => {})
   const retryAfterS = estimate.retryAfterS ?? 1
   const wait = estimate.estimatedWaitMs === null
     ? 'no Docker host can take work right now'

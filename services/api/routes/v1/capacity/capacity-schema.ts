@@ -34,7 +34,7 @@ export const CapacitySchema = Type.Object({
   gradingMs: Type.Integer({ minimum: 0, description: 'Grading time the estimates add (95th percentile of the recent ones), in ms' }),
   slots: Type.Integer({ minimum: 0, description: 'Gradings the usable Docker hosts can run at once' }),
   inFlight: Type.Integer({ minimum: 0, description: 'Gradings running now' }),
-  queued: Type.Integer({ minimum: 0, description: 'Jobs already handed to the workers, waiting for a slot (they go before every pending one)' }),
+  queued: Type.Integer({ minimum: 0, description: 'Jobs already handed to the workers, waiting for a slot, and submissions being accepted this moment: they go before every pending one' }),
   lanes: Type.Array(CapacityLaneSchema, { description: 'Every lane, highest first; estimates are for a new submission of the caller\'s tenant' }),
   tenant: TenantPendingSchema,
   tenants: Type.Optional(Type.Array(TenantPendingSchema, { description: 'Every tenant with waiting jobs; only for a global admin' })),
