@@ -66,7 +66,7 @@ export async function startApi (config: Config, log: Logger): Promise<RunningApi
     config,
     redis,
     log,
-    metrics: new MetricsStore(redis, config.prefix, { slaMs: config.slaMs }),
+    metrics: new MetricsStore(redis, config.prefix, { slaMs: config.slaByLane }),
     render: async id => {
       const submission = await renderStore.get(id)
       return submission === null ? null : await submissionView(submission, renderChallenges.inTenant(submission.tenant), 'full')

@@ -55,7 +55,7 @@ export interface RunningWorker {
 export async function startWorker (config: Config, redis: Redis, log: Logger,
   hostPoolOptions: HostPoolOptions = loadHostPoolOptions(), warmPoolOptions: WarmPoolOptions = loadWarmPoolOptions()): Promise<RunningWorker> {
   const hosts = new HostRegistry(redis, config.prefix)
-  const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaMs })
+  const metrics = new MetricsStore(redis, config.prefix, { slaMs: config.slaByLane })
   const pool = new HostPool(config.dockerHosts, config.hostConcurrency, hostPoolOptions, log, {
     harnessProtocol: HARNESS_PROTOCOL,
     runtimes: config.runtimes,

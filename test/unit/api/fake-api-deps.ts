@@ -15,7 +15,6 @@ import type { SubmissionStore } from '../../../services/shared/store/submission-
 import type { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
 import type { ApiKeyStore } from '../../../services/shared/store/api-key-store.js'
 import type { TenantStore } from '../../../services/shared/store/tenant-store.js'
-import type { FairQueue } from '../../../services/shared/queue/fair-queue.js'
 import { BOOTSTRAP_TENANT } from '../../../services/shared/contracts/vocabulary.js'
 
 /** The key the fake app accepts. */
@@ -61,12 +60,6 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     },
     async getJobCountByTypes () { return 0 },
   }
-  // accepted jobs wait here for a worker's slot: recorded in `queued` as the queue's are
-  const fair = {
-    async add (job: GradingJob) { queued.push(JSON.parse(JSON.stringify(job)) as GradingJob) },
-    async depths () { return [] },
-    async remove () { return false },
-  }
   const challenges = new Map<string, Map<string, Challenge>>()
   const latest = new Map<string, string>()
   const feedback = new Map<string, number[]>()
@@ -111,10 +104,7 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     collectTests: fakeCollectTests,
     store: store as unknown as SubmissionStore,
     queue: queue as unknown as Queue<GradingJob>,
-    fair: fair as unknown as FairQueue,
-    // defineCommand: the rate limits' Redis store defines its script when the app is built
-    // (the bootstrap tenant has no limit, so the script is never run here)
-    redis: { async ping () { return 'PONG' }, defineCommand () {} } as unknown as Redis,
+    redis: { async ping () { return 'PONG' } } as unknown as Redis,
     subscriber,
     registry: { async languages () { return new Set(['python']) }, async list () { return [] } } as unknown as WorkerRegistry,
     challenges: challengeStore as unknown as ChallengeStore,
