@@ -16,11 +16,12 @@ import { LANES, type Lane } from '../shared/contracts/vocabulary.js'
  * measured rate, and takes a grading's time.
  *
  * It errs late on purpose: the grading time is a high percentile, the rate
- * floor assumes half the ideal throughput, and a lane accepts only while the
- * estimate is within {@link SLA_HEADROOM} of its SLA. What it cannot see:
- * jobs that arrive after the new one in a higher lane, or of another tenant
- * whose queue is empty now, and requests being admitted at the same moment
- * (two may pass on the same reading); the headroom is there for those.
+ * floor assumes half the throughput that grading time allows, and a lane
+ * accepts only while the estimate is within {@link SLA_HEADROOM} of its
+ * SLA. What it cannot see: jobs that arrive after the new one in a higher
+ * lane, or of another tenant whose queue is empty now; the headroom is there
+ * for those. Requests admitted at the same moment are counted by the caller
+ * (admission.ts) in `queued`.
  */
 
 /** Pending jobs of one tenant in one lane (the fair queue's `FairDepth`). */
