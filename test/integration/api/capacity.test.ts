@@ -1,5 +1,5 @@
 // Honest backpressure end to end, with real Redis and Docker: a grader with
-// one slot and a 4 s SLA refuses what it could not grade in time (503
+// one slot and a 10 s SLA refuses what it could not grade in time (503
 // over_capacity with Retry-After), grades what it accepted within the SLA,
 // and counts a late one with its cause.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
