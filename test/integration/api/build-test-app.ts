@@ -52,6 +52,9 @@ export async function buildTestApp (env: Record<string, string> = {}, override: 
     GRADER_API_KEYS: `${API_KEY},${OTHER_KEY}`,
     GRADER_PREFIX: `test-api-${randomUUID()}`,
     LOG_LEVEL: 'silent',
+    // no lane has an SLA, so no submission is refused for capacity: these apps have no
+    // Docker host (stand-in workers), and admission is tested with real ones (capacity.test.ts)
+    GRADER_SLA_MS: 'exam=off,interactive=off,practice=off,regrade=off',
     ...env,
   })
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })

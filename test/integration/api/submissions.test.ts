@@ -1,8 +1,7 @@
-import { Worker } from 'bullmq'
-import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { LIMITS } from '../../../services/shared/config/limits.js'
-import { QUEUE_NAME, type GradingJob } from '../../../services/shared/contracts/job-schema.js'
+import type { GradingJob } from '../../../services/shared/contracts/job-schema.js'
+import { standInWorker } from './stand-in-worker.js'
 import { SUBMISSION_BOUNDS, type Result } from '../../../services/shared/contracts/submission-schema.js'
 import { AUTH, buildTestApp, validSubmission, type TestApp, jobsWaiting } from './build-test-app.js'
 
@@ -209,7 +208,11 @@ describe('GET /v1/submissions/:id', () => {
     const { id } = (await post(validSubmission({ metadata: { attempt: 1 } }))).json()
     const queued = await get(`/v1/submissions/${id}`)
     expect(queued.statusCode).toBe(200)
-    expect(queued.json()).toEqual({ id, state: 'queued', language: 'python', createdAt: expect.any(String), metadata: { attempt: 1 } })
+    expect(queued.json()).toEqual({
+      id, state: 'queued', language: 'python', createdAt: expect.any(String), metadata: { attempt: 1 },
+      // the keys of the environment are the bootstrap tenant's; `env:` + a digest prefix, never the key
+      tenant: 'default', submittedBy: expect.stringMatching(/^env:[0-9a-f]{12}$/), priority: 'practice',
+    })
 
     await t.deps.store.complete(id, RESULT)
     const done = await get(`/v1/submissions/${id}`)
@@ -246,11 +249,8 @@ describe('POST /v1/submissions?wait=true', () => {
   it('returns 200 with the result when the submission is done during the wait', async () => {
     // its own app: a long wait, and a queue no other test puts jobs on
     const own = await buildTestApp({ GRADER_WAIT_MAX_MS: '20000' })
-    // a stand-in worker: takes the job off the real queue and completes it, as services/worker does
-    const connection = new Redis(own.config.redisUrl, { maxRetriesPerRequest: null })
-    const worker = new Worker<GradingJob>(QUEUE_NAME, async job => {
-      await own.deps.store.complete(job.data.submissionId, RESULT)
-    }, { connection, prefix: own.config.prefix })
+    // a stand-in worker: feeds the job from the fair queue, takes it and completes it, as services/worker does
+    const worker = standInWorker(own, () => RESULT)
     try {
       await own.deps.registry.publish({ workerId: 'test', languages: ['python'], usableHosts: 1 })
       const res = await own.app.inject({ method: 'POST', url: '/v1/submissions?wait=true', headers: AUTH, payload: validSubmission() })
@@ -258,7 +258,6 @@ describe('POST /v1/submissions?wait=true', () => {
       expect(res.json()).toMatchObject({ id: expect.any(String), state: 'done', language: 'python', result: RESULT })
     } finally {
       await worker.close()
-      await connection.quit()
       await own.close()
     }
   })
