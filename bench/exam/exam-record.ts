@@ -145,3 +145,15 @@ export const ExamRecordSchema = Type.Object({
   latencyBucketS: Type.Number(),
 })
 export type ExamRecord = Static<typeof ExamRecordSchema>
+
+/**
+ * The record as JSON text: indented, but one line per second of the timeline
+ * and per latency bucket, so a long run's record stays readable and its diff
+ * small.
+ */
+export function recordText (r: ExamRecord): string {
+  const oneLinePerItem = (xs: unknown[]) => xs.length === 0 ? '[]' : `[\n${xs.map(x => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`
+  return JSON.stringify({ ...r, timeline: '\u0000timeline', latencyTimeline: '\u0000latencyTimeline' }, null, 2)
+    .replace('"\\u0000timeline"', () => oneLinePerItem(r.timeline))
+    .replace('"\\u0000latencyTimeline"', () => oneLinePerItem(r.latencyTimeline)) + '\n'
+}

@@ -33,7 +33,7 @@ import { challengeBody } from './exam-challenges.js'
 import { submitUntilGraded, type ClientOutcome, type ClientState, type ClientTarget } from './exam-client.js'
 import { examChart } from './exam-chart.js'
 import { parseExamOptions, type ExamOptions } from './exam-options.js'
-import { ExamRecordSchema, type ExamRecord, type TimelinePoint } from './exam-record.js'
+import { ExamRecordSchema, recordText, type ExamRecord, type TimelinePoint } from './exam-record.js'
 import { floodEndMs, groupReports, interactiveComparison, judgeExam, latencyTimeline, markdownExamReport, type ExamResult } from './exam-report.js'
 import { examSchedule, INTERACTIVE, TENANTS, type PlannedSubmission, type TenantRole } from './exam-scenario.js'
 import { setUpTenants, type BenchTenants } from './exam-tenants.js'
@@ -250,6 +250,8 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
     }))
     const floodStartMs = floodStart - t0
     const sla = slaByLane(timeline, o.url === undefined ? process.env.GRADER_SLA_MS : undefined)
+    // The SLA is the grader's, once in the record: not in each second's point.
+    for (const p of timeline) for (const c of Object.values(p.capacity ?? {})) delete c.slaMs
     const groups = groupReports(results, { alone: 0, flood: floodStartMs }, sla)
     const floodOver = floodEndMs(results, tenants.names.interactive, end - t0)
     const interactive = interactiveComparison(results, tenants.names.interactive, floodOver)
@@ -304,11 +306,11 @@ function writeOutputs (r: ExamRecord, o: ExamOptions): void {
   if (!o.noDocs) {
     mkdirSync(join(ROOT, 'docs/bench'), { recursive: true })
     mkdirSync(join(ROOT, 'docs/images'), { recursive: true })
-    if (o.redraw === undefined) writeFileSync(join(ROOT, 'docs/bench/exam.json'), JSON.stringify(r, null, 2) + '\n')
+    if (o.redraw === undefined) writeFileSync(join(ROOT, 'docs/bench/exam.json'), recordText(r))
     writeFileSync(join(ROOT, 'docs/bench/exam.md'), `Exam bench run of ${r.startedAt} (${r.durationS} s, scale ${r.scale}) on ${r.machine.cores} cores, ${r.machine.os}, Docker ${r.machine.docker}; tenancy: ${r.grader.tenancy}.\n\n${report}`)
     writeFileSync(join(ROOT, 'docs/images/bench-exam.svg'), examChart(r))
   }
-  if (o.out !== undefined) writeFileSync(o.out, JSON.stringify(r, null, 2) + '\n')
+  if (o.out !== undefined) writeFileSync(o.out, recordText(r))
   process.stdout.write(report)
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { examChart, latencyChart, queueChart } from '../../../bench/exam/exam-chart.js'
-import type { ExamRecord } from '../../../bench/exam/exam-record.js'
+import { recordText, type ExamRecord } from '../../../bench/exam/exam-record.js'
 
 const summary = { n: 0, min: null, p50: null, p95: null, p99: null, max: null, mean: null }
 function record (withCapacity: boolean): ExamRecord {
@@ -57,5 +57,14 @@ describe('exam chart', () => {
     expect(svg).toContain('exam drained')
     expect(svg).toContain('SLA 30 s (exam, practice)')
     expect(svg).toContain('SLA 10 s (interactive)')
+  })
+})
+
+describe('exam record text', () => {
+  it('reads back as the same record, one line per second of the timeline', () => {
+    const r = record(true)
+    const text = recordText(r)
+    expect(JSON.parse(text)).toEqual(r)
+    expect(text.split('\n').filter(l => l.startsWith('    {"tS":'))).toHaveLength(r.timeline.length + r.latencyTimeline.length)
   })
 })
