@@ -4,7 +4,7 @@ import type { Result, Submission } from '../../../services/shared/contracts/subm
 import type { CollectRequest, CollectTests } from '../../../services/api/suite-collector.js'
 import type { SuiteCollection } from '../../../services/shared/contracts/job-schema.js'
 import { GraderError } from '../../../services/shared/errors/grader-error.js'
-import { buildFakeApp, FAKE_API_KEY, FAKE_AUTH, type FakeApp } from './fake-api-deps.js'
+import { buildFakeApp, FAKE_API_KEY, FAKE_AUTH, NO_SLA, type FakeApp } from './fake-api-deps.js'
 
 const ADMIN_KEY = 'unit-admin-key-0123456789'
 const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` } as const
@@ -28,7 +28,7 @@ const TWO_SUM = {
 let fake: FakeApp
 
 beforeAll(async () => {
-  const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, GRADER_ADMIN_KEYS: ADMIN_KEY, LOG_LEVEL: 'silent' })
+  const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, GRADER_ADMIN_KEYS: ADMIN_KEY, LOG_LEVEL: 'silent', GRADER_SLA_MS: NO_SLA })
   fake = await buildFakeApp({ config })
 })
 afterAll(async () => { await fake?.close() })
@@ -70,11 +70,14 @@ describe('PUT/GET/DELETE /v1/challenges/:id', () => {
     expect((await fake.app.inject({ method: 'DELETE', url: '/v1/challenges/doomed', headers: ADMIN })).statusCode).toBe(404)
   })
 
-  it('refuses a key that is not an admin key with 403 forbidden', async () => {
+  it('refuses to store or delete a challenge with a key that is not an admin key (403 forbidden), and lets it read', async () => {
     const res = await put('two-sum', TWO_SUM, FAKE_AUTH)
     expect(res.statusCode).toBe(403)
     expect(res.json().error.code).toBe('forbidden')
-    expect((await fake.app.inject({ method: 'GET', url: '/v1/challenges/two-sum', headers: FAKE_AUTH })).statusCode).toBe(403)
+    expect((await fake.app.inject({ method: 'DELETE', url: '/v1/challenges/two-sum', headers: FAKE_AUTH })).statusCode).toBe(403)
+    expect((await put('two-sum', TWO_SUM)).statusCode).toBe(200)
+    // reading needs the read role only: the platform shows its students the challenge
+    expect((await fake.app.inject({ method: 'GET', url: '/v1/challenges/two-sum', headers: FAKE_AUTH })).statusCode).toBe(200)
   })
 
   it('refuses a bad id, a bad test path, negative points, an unknown visibility and a bad due date with 400', async () => {
@@ -188,7 +191,7 @@ describe('PUT /v1/challenges/:id checks policy.tests against the suite', () => {
   }
   let checked: FakeApp
   beforeAll(async () => {
-    const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, GRADER_ADMIN_KEYS: ADMIN_KEY, LOG_LEVEL: 'silent' })
+    const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, GRADER_ADMIN_KEYS: ADMIN_KEY, LOG_LEVEL: 'silent', GRADER_SLA_MS: NO_SLA })
     checked = await buildFakeApp({ config, collectTests })
   })
   afterAll(async () => { await checked?.close() })

@@ -15,11 +15,19 @@ import type { SubmissionStore } from '../../../services/shared/store/submission-
 import type { WorkerRegistry } from '../../../services/shared/store/worker-registry.js'
 import type { ApiKeyStore } from '../../../services/shared/store/api-key-store.js'
 import type { TenantStore } from '../../../services/shared/store/tenant-store.js'
+import type { FairQueue } from '../../../services/shared/queue/fair-queue.js'
 import { BOOTSTRAP_TENANT } from '../../../services/shared/contracts/vocabulary.js'
 
 /** The key the fake app accepts. */
 export const FAKE_API_KEY = 'unit-key-0123456789'
 export const FAKE_AUTH = { authorization: `Bearer ${FAKE_API_KEY}` } as const
+
+/**
+ * `GRADER_SLA_MS` of fake apps: no lane has an SLA, as admission reads the
+ * pool's state from Redis, which a fake app has not (admission is tested
+ * against real Redis: test/integration/api/capacity.test.ts).
+ */
+export const NO_SLA = 'exam=off,interactive=off,practice=off,regrade=off'
 
 /** What a fake app recorded: submissions stored and jobs queued. */
 export interface FakeApp {
@@ -40,7 +48,7 @@ export interface FakeApp {
  * @param override replaces built dependencies (e.g. a logger that records lines)
  */
 export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<FakeApp> {
-  const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, LOG_LEVEL: 'silent' })
+  const config = loadConfig({ GRADER_API_KEYS: FAKE_API_KEY, LOG_LEVEL: 'silent', GRADER_SLA_MS: NO_SLA })
   const stored = new Map<string, Submission>()
   const queued: GradingJob[] = []
   const store = {
@@ -59,6 +67,12 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
       return { id: job.submissionId }
     },
     async getJobCountByTypes () { return 0 },
+  }
+  // accepted jobs wait here for a worker's slot: recorded in `queued` as the queue's are
+  const fair = {
+    async add (job: GradingJob) { queued.push(JSON.parse(JSON.stringify(job)) as GradingJob) },
+    async depths () { return [] },
+    async remove () { return false },
   }
   const challenges = new Map<string, Map<string, Challenge>>()
   const latest = new Map<string, string>()
@@ -104,7 +118,10 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
     collectTests: fakeCollectTests,
     store: store as unknown as SubmissionStore,
     queue: queue as unknown as Queue<GradingJob>,
-    redis: { async ping () { return 'PONG' } } as unknown as Redis,
+    fair: fair as unknown as FairQueue,
+    // defineCommand: the rate limits' Redis store defines its script when the app is built
+    // (the bootstrap tenant has no limit, so the script is never run here)
+    redis: { async ping () { return 'PONG' }, defineCommand () {} } as unknown as Redis,
     subscriber,
     registry: { async languages () { return new Set(['python']) }, async list () { return [] } } as unknown as WorkerRegistry,
     challenges: challengeStore as unknown as ChallengeStore,
