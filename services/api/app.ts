@@ -297,7 +297,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
       challenges,
       collectTests: deps.collectTests ?? queueCollector({ queue: deps.queue, registry: deps.registry }),
     })
-    await v1.register(tenantRoutes, { prefix: '/tenants', tenants, apiKeys })
+    await v1.register(tenantRoutes, { prefix: '/tenants', tenants, apiKeys, fair })
     await v1.register(keyRoutes, { prefix: '/keys', apiKeys })
   }, { prefix: '/v1' })
   return app

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { GraderApiError, GraderClient } from './grader-client.js'
 import { formatHostsTable } from './hosts-table.js'
+import type { KeyRequest } from '../shared/contracts/tenant-schema.js'
 
 /**
  * `grader`: the operator's command line. It talks to the API over HTTP, so
@@ -24,7 +25,7 @@ export const DEFAULT_URL = 'http://127.0.0.1:8080'
 /** Exit codes: 0 done, 1 the API refused or could not be reached, 2 the command line is wrong. */
 export const ExitCode = { ok: 0, failed: 1, usage: 2 } as const
 
-export const USAGE = `usage: grader hosts <command> [options]
+export const USAGE = `usage: grader <hosts|tenants|keys> <command> [options]
 
 commands:
   hosts list                          the Docker hosts of every live worker
@@ -32,6 +33,17 @@ commands:
   hosts undrain <id>                  let a drained host take work again
   hosts recycle <id>                  ask the host's worker to recycle it
   hosts set <id> --concurrency <n>    gradings at once on the host (1-256)
+  tenants list                        the tenants this key may manage
+  tenants create <name> [--weight <n>] [--per-minute <n>]
+                                      a new tenant (prints its webhook secret)
+  tenants show <id>                   one tenant
+  tenants set <id> [--weight <n>] [--per-minute <n>] [--name <name>]
+                                      change a tenant
+  keys list <tenant>                  a tenant's keys (never the keys themselves)
+  keys create <tenant> --roles <r,…> [--lanes <l,…>] [--per-minute <n>] [--label <text>]
+                                      a new key, printed once: roles submit, read, admin, metrics;
+                                      lanes exam, interactive, practice, regrade
+  keys delete <id>                    revoke a key
 
 options:
   --json        print the API's answer as JSON
@@ -39,7 +51,8 @@ options:
   -h, --help    this help
 
 The key is GRADER_API_KEY, else the one \`npm start\` keeps in .state/api-key.
-Host routes need an admin key when the API sets GRADER_ADMIN_KEYS.
+Host routes and creating tenants need an admin key of the grader itself;
+a tenant's admin key manages its own tenant and keys.
 `
 
 class UsageError extends Error {}
@@ -60,12 +73,63 @@ export function resolveApiKey (env: NodeJS.ProcessEnv): string | undefined {
 }
 
 interface Command {
-  action: 'list' | 'drain' | 'undrain' | 'recycle' | 'set'
+  area: 'hosts' | 'tenants' | 'keys'
+  action: 'list' | 'drain' | 'undrain' | 'recycle' | 'set' | 'create' | 'show' | 'delete'
   id?: string
   concurrency?: number
+  /** tenants create/set, keys create */
+  weight?: number
+  perMinute?: number
+  name?: string
+  roles?: string[]
+  lanes?: string[]
+  label?: string
   json: boolean
   url?: string
   help: boolean
+}
+
+const wholeNumber = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, not "${value}"`)
+  return Number(value)
+}
+const commaList = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value.split(',').map(s => s.trim()).filter(Boolean)
+
+/** `tenants …` and `keys …`; the API checks the values themselves (roles, lanes, bounds) and says what is wrong. */
+function parseTenancy (area: 'tenants' | 'keys', positionals: string[], values: Record<string, string | boolean | undefined>, common: Pick<Command, 'json' | 'help' | 'url'>): Command {
+  const [action, id, ...rest] = positionals
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]!}"`)
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? values[name] as string : undefined)
+  const options = {
+    ...(str('weight') !== undefined ? { weight: wholeNumber('weight', str('weight')) } : {}),
+    ...(str('per-minute') !== undefined ? { perMinute: wholeNumber('per-minute', str('per-minute')) } : {}),
+    ...(str('name') !== undefined ? { name: str('name') } : {}),
+    ...(str('roles') !== undefined ? { roles: commaList(str('roles')) } : {}),
+    ...(str('lanes') !== undefined ? { lanes: commaList(str('lanes')) } : {}),
+    ...(str('label') !== undefined ? { label: str('label') } : {}),
+  }
+  const needs = (what: string): string => {
+    if (id === undefined || id === '') throw new UsageError(`${area} ${action ?? ''} needs ${what}`)
+    return id
+  }
+  if (action === 'list' || action === undefined) {
+    if (area === 'tenants') return { area, action: 'list', ...common }
+    return { area, action: 'list', id: needs('a tenant id'), ...common }
+  }
+  if (area === 'tenants' && action === 'create') return { area, action, id: needs('a name'), ...options, ...common }
+  if (area === 'tenants' && action === 'show') return { area, action, id: needs('a tenant id'), ...common }
+  if (area === 'tenants' && action === 'set') {
+    if (Object.keys(options).length === 0) throw new UsageError('tenants set needs --weight, --per-minute or --name')
+    return { area, action, id: needs('a tenant id'), ...options, ...common }
+  }
+  if (area === 'keys' && action === 'create') {
+    if (options.roles === undefined) throw new UsageError('keys create needs --roles, e.g. --roles submit,read')
+    return { area, action, id: needs('a tenant id'), ...options, ...common }
+  }
+  if (area === 'keys' && action === 'delete') return { area, action, id: needs('a key id'), ...common }
+  throw new UsageError(`unknown ${area} command "${action}"`)
 }
 
 /** Parses the arguments after `grader`; throws a UsageError saying what is wrong. */
@@ -80,6 +144,12 @@ export function parseCommand (args: readonly string[]): Command {
         json: { type: 'boolean', default: false },
         url: { type: 'string' },
         concurrency: { type: 'string' },
+        weight: { type: 'string' },
+        'per-minute': { type: 'string' },
+        name: { type: 'string' },
+        roles: { type: 'string' },
+        lanes: { type: 'string' },
+        label: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -88,23 +158,27 @@ export function parseCommand (args: readonly string[]): Command {
   }
   const { values, positionals } = parsed
   const common = { json: values.json, help: values.help, ...(values.url === undefined ? {} : { url: values.url }) }
-  if (values.help || positionals.length === 0) return { action: 'list', ...common, help: true }
+  if (values.help || positionals.length === 0) return { area: 'hosts', action: 'list', ...common, help: true }
   const [area, action, id, ...rest] = positionals
+  if (area === 'tenants' || area === 'keys') return parseTenancy(area, positionals.slice(1), values, common)
   if (area !== 'hosts') throw new UsageError(`unknown command "${area ?? ''}"`)
+  for (const flag of ['weight', 'per-minute', 'name', 'roles', 'lanes', 'label'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with tenants or keys, not hosts`)
+  }
   if (action === 'list' || action === 'ls' || action === undefined) {
     if (id !== undefined) throw new UsageError('hosts list takes no argument')
-    return { action: 'list', ...common }
+    return { area, action: 'list', ...common }
   }
   if (action !== 'drain' && action !== 'undrain' && action !== 'recycle' && action !== 'set') throw new UsageError(`unknown hosts command "${action}"`)
   if (id === undefined || id === '') throw new UsageError(`hosts ${action} needs a host id (grader hosts list shows them)`)
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]!}"`)
   if (action !== 'set') {
     if (values.concurrency !== undefined) throw new UsageError(`--concurrency goes with hosts set, not hosts ${action}`)
-    return { action, id, ...common }
+    return { area, action, id, ...common }
   }
   if (values.concurrency === undefined) throw new UsageError('hosts set needs --concurrency <n>')
   if (!/^\d+$/.test(values.concurrency)) throw new UsageError(`--concurrency must be a whole number, not "${values.concurrency}"`)
-  return { action, id, concurrency: Number(values.concurrency), ...common }
+  return { area, action, id, concurrency: Number(values.concurrency), ...common }
 }
 
 /**
@@ -130,6 +204,10 @@ export async function runCli (args: readonly string[], io: CliIo = { env: proces
   const client = new GraderClient({ url, ...(apiKey === undefined ? {} : { apiKey }), ...(io.fetch === undefined ? {} : { fetch: io.fetch }) })
   try {
     const id = command.id ?? ''
+    if (command.area !== 'hosts') {
+      await runTenancy(client, command, io)
+      return ExitCode.ok
+    }
     switch (command.action) {
       case 'list': {
         const answer = await client.listHosts()
@@ -155,6 +233,44 @@ export async function runCli (args: readonly string[], io: CliIo = { env: proces
     const hint = err.status === 401 && apiKey === undefined ? ' (no key found: set GRADER_API_KEY)' : ''
     io.stderr.write(`grader: ${err.message}${err.status > 0 ? ` (${err.code}, HTTP ${err.status})` : ''}${hint}\n`)
     return ExitCode.failed
+  }
+}
+
+/** `tenants …` and `keys …`, once parsed. */
+async function runTenancy (client: GraderClient, command: Command, io: CliIo): Promise<void> {
+  const id = command.id ?? ''
+  const limit = command.perMinute !== undefined ? { rateLimit: { perMinute: command.perMinute } } : {}
+  if (command.area === 'tenants') {
+    if (command.action === 'list') {
+      const { tenants } = await client.listTenants()
+      report(io, command.json, { tenants }, tenants.map(t => `${t.id}\t${t.name}\tweight ${t.weight}\t${t.rateLimit === undefined ? 'no limit' : `${t.rateLimit.perMinute}/min`}`).join('\n'))
+    } else if (command.action === 'create') {
+      const tenant = await client.createTenant({ name: id, ...(command.weight !== undefined ? { weight: command.weight } : {}), ...limit })
+      report(io, command.json, tenant, `${tenant.id}: tenant "${tenant.name}" created\nwebhook secret (verify its webhooks with it): ${tenant.webhookSecret ?? ''}`)
+    } else if (command.action === 'show') {
+      const tenant = await client.getTenant(id)
+      report(io, command.json, tenant, JSON.stringify(tenant, null, 2))
+    } else {
+      const tenant = await client.updateTenant(id, { ...(command.weight !== undefined ? { weight: command.weight } : {}), ...(command.name !== undefined ? { name: command.name } : {}), ...limit })
+      report(io, command.json, tenant, `${tenant.id}: weight ${tenant.weight}, ${tenant.rateLimit === undefined ? 'no limit' : `${tenant.rateLimit.perMinute}/min`}`)
+    }
+    return
+  }
+  if (command.action === 'list') {
+    const { keys } = await client.listKeys(id)
+    report(io, command.json, { keys }, keys.map(k => `${k.id}\t${k.roles.join(',')}\t${k.lanes?.join(',') ?? 'every lane'}${k.label !== undefined ? `\t${k.label}` : ''}`).join('\n'))
+  } else if (command.action === 'create') {
+    // the API checks the words: a wrong role or lane is its 400, listing every problem
+    const key = await client.createKey(id, {
+      roles: command.roles as KeyRequest['roles'],
+      ...(command.lanes !== undefined ? { lanes: command.lanes as NonNullable<KeyRequest['lanes']> } : {}),
+      ...(command.perMinute !== undefined ? { rateLimit: { perMinute: command.perMinute } } : {}),
+      ...(command.label !== undefined ? { label: command.label } : {}),
+    })
+    report(io, command.json, key, `${key.id}: key created for ${key.tenant} (${key.roles.join(', ')}); shown this once:\n${key.key}`)
+  } else {
+    await client.deleteKey(id)
+    report(io, command.json, { id, deleted: true }, `${id}: key revoked`)
   }
 }
 

@@ -1,4 +1,5 @@
 import type { HostControl, HostView } from '../shared/store/host-registry.js'
+import type { ApiKey, KeyCreated, KeyRequest, Tenant, TenantPatch, TenantRequest } from '../shared/contracts/tenant-schema.js'
 
 /** One host as `GET /v1/hosts` answers it: the worker's view plus what ops asked. */
 export type HostListing = HostView & { control: HostControl }
@@ -30,7 +31,7 @@ export interface GraderClientOptions {
   fetch?: typeof fetch
 }
 
-/** The operator side of the HTTP API: the host routes. */
+/** The operator side of the HTTP API: the host routes, tenants and keys. */
 export class GraderClient {
   private readonly base: string
   private readonly timeoutMs: number
@@ -67,6 +68,38 @@ export class GraderClient {
     return await this.request('PATCH', `/v1/hosts/${encodeURIComponent(id)}`, { concurrency })
   }
 
+  /** Every tenant a global admin may see (a tenant's admin: its own). */
+  async listTenants (): Promise<{ tenants: Tenant[] }> {
+    return await this.request('GET', '/v1/tenants')
+  }
+
+  /** A new tenant (global admins only), with its webhook secret. */
+  async createTenant (tenant: TenantRequest): Promise<Tenant> {
+    return await this.request('POST', '/v1/tenants', tenant)
+  }
+
+  async getTenant (id: string): Promise<Tenant> {
+    return await this.request('GET', `/v1/tenants/${encodeURIComponent(id)}`)
+  }
+
+  async updateTenant (id: string, patch: TenantPatch): Promise<Tenant> {
+    return await this.request('PATCH', `/v1/tenants/${encodeURIComponent(id)}`, patch)
+  }
+
+  /** A new key of a tenant: the answer is the only time its `key` is shown. */
+  async createKey (tenant: string, key: KeyRequest): Promise<KeyCreated> {
+    return await this.request('POST', `/v1/tenants/${encodeURIComponent(tenant)}/keys`, key)
+  }
+
+  async listKeys (tenant: string): Promise<{ keys: ApiKey[] }> {
+    return await this.request('GET', `/v1/tenants/${encodeURIComponent(tenant)}/keys`)
+  }
+
+  /** Revokes a key. */
+  async deleteKey (id: string): Promise<void> {
+    await this.request('DELETE', `/v1/keys/${encodeURIComponent(id)}`)
+  }
+
   private async request<T> (method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {}
     if (this.options.apiKey !== undefined) headers.authorization = `Bearer ${this.options.apiKey}`
@@ -86,6 +119,8 @@ export class GraderClient {
       throw new GraderApiError(`cannot reach the grader at ${this.base}: ${why}`, 'unreachable', 0, { cause: err })
     }
     const text = await res.text()
+    // 204: done, nothing to say
+    if (res.status === 204) return undefined as T
     let json: unknown
     try { json = JSON.parse(text) } catch { json = undefined }
     if (res.ok && json !== undefined) return json as T

@@ -119,7 +119,7 @@ describe('grader CLI as a child process', () => {
     const { code, stderr } = await grader(['hosts', 'explode', 'dock-1'])
     expect(code).toBe(2)
     expect(stderr).toContain('unknown hosts command "explode"')
-    expect(stderr).toContain('usage: grader hosts')
+    expect(stderr).toContain('usage: grader <hosts|tenants|keys>')
   })
 
   it('runs as `npm run grader -- hosts list`', async () => {
@@ -235,6 +235,57 @@ describe('grader CLI with admin keys', () => {
     const { code } = await cli(['hosts', 'drain', 'dock-1'], { GRADER_API_KEY: ADMIN_KEY })
     expect(code).toBe(0)
     expect(await t.deps.hosts.controls()).toEqual({ 'dock-1': { draining: true } })
+  })
+})
+
+describe('grader CLI tenants and keys', () => {
+  beforeEach(async () => { await start({ GRADER_ADMIN_KEYS: ADMIN_KEY }) })
+  const asAdmin = { GRADER_API_KEY: ADMIN_KEY }
+
+  it('creates a tenant, makes it a key that works, lists and revokes it', async () => {
+    const created = await cli(['tenants', 'create', 'Course A', '--weight', '3', '--per-minute', '120', '--json'], asAdmin)
+    expect(created.code).toBe(0)
+    const tenant = JSON.parse(created.stdout) as { id: string, weight: number, rateLimit: { perMinute: number }, webhookSecret: string }
+    expect(tenant).toMatchObject({ weight: 3, rateLimit: { perMinute: 120 }, webhookSecret: expect.stringMatching(/^whsec_/) })
+
+    const made = await cli(['keys', 'create', tenant.id, '--roles', 'submit,read', '--lanes', 'exam', '--label', 'lms'], asAdmin)
+    expect(made.code).toBe(0)
+    const key = made.stdout.trim().split('\n').at(-1)!
+    expect(key).toMatch(/^gk_/)
+    // the key printed works, as that tenant's: the bootstrap tenant's hosts are not its business
+    const hosts = await cli(['hosts', 'list'], { GRADER_API_KEY: key })
+    expect(hosts.code).toBe(1)
+    expect(hosts.stderr).toContain('HTTP 403')
+
+    const listed = await cli(['keys', 'list', tenant.id], asAdmin)
+    expect(listed.code).toBe(0)
+    expect(listed.stdout).toContain('submit,read')
+    expect(listed.stdout).toContain('exam')
+    expect(listed.stdout).not.toContain(key)
+    const keyId = listed.stdout.split('\t')[0]!
+
+    expect((await cli(['keys', 'delete', keyId], asAdmin)).code).toBe(0)
+    const after = await cli(['hosts', 'list'], { GRADER_API_KEY: key })
+    expect(after.stderr).toContain('HTTP 401')
+  })
+
+  it("prints the API's 400 for a role it does not know, and exits 1", async () => {
+    const tenant = JSON.parse((await cli(['tenants', 'create', 'B', '--json'], asAdmin)).stdout) as { id: string }
+    const res = await cli(['keys', 'create', tenant.id, '--roles', 'superuser'], asAdmin)
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('invalid_request, HTTP 400')
+  })
+
+  it('refuses to create a tenant with a key that is not an admin of the grader', async () => {
+    const res = await cli(['tenants', 'create', 'sneaky'])
+    expect(res.code).toBe(1)
+    expect(res.stderr).toContain('forbidden, HTTP 403')
+  })
+
+  it('exits 2 for keys create without --roles', async () => {
+    const res = await cli(['keys', 'create', 't_x'], asAdmin)
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain('--roles')
   })
 })
 

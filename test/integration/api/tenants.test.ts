@@ -161,6 +161,8 @@ describe('roles and lanes', () => {
     const res = await g.request(`/v1/tenants/${b.id}`, { method: 'PATCH', body: JSON.stringify({ weight: 4, rateLimit: { perMinute: 900 } }) })
     expect(res.status).toBe(200)
     expect(await json<Tenant>(res)).toMatchObject({ weight: 4, rateLimit: { perMinute: 900 } })
+    // the fair queue takes the new share at once, for jobs already waiting too
+    expect((await g.fair.weights())[b.id]).toBe(4)
   })
 
   it('lists only its own tenant to a tenant admin, every tenant to a global admin', async () => {

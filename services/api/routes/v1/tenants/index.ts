@@ -5,12 +5,15 @@ import { RESERVED_WEBHOOK_HEADERS } from '../../../../shared/config/config.js'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
 import type { ApiKeyStore } from '../../../../shared/store/api-key-store.js'
 import type { TenantStore } from '../../../../shared/store/tenant-store.js'
+import type { FairQueue } from '../../../../shared/queue/fair-queue.js'
 import { principalOf, requireGlobalAdmin, requireRole } from '../../../plugins/auth.js'
 import type { Principal } from '../../../plugins/principal.js'
 
 export interface TenantRoutesOptions {
   tenants: TenantStore
   apiKeys: ApiKeyStore
+  /** Told a changed weight at once, so the tenant's jobs already waiting get their new share. */
+  fair: Pick<FairQueue, 'setWeight'>
 }
 
 const ParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
@@ -79,6 +82,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<TenantRoutesOptions> = asyn
     }
     const updated = await tenants.update(request.params.id, request.body)
     if (updated === null) throw tenantNotFound(request.params.id)
+    if (request.body.weight !== undefined) await opts.fair.setWeight(updated.id, updated.weight)
     request.log.info({ tenant: updated.id, fields: Object.keys(request.body) }, 'tenant changed')
     return updated
   })
