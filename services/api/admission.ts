@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import type { Config } from '../shared/config/config.js'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
-import type { Lane } from '../shared/contracts/vocabulary.js'
+import { LANES, type Lane } from '../shared/contracts/vocabulary.js'
 import { GraderError } from '../shared/errors/grader-error.js'
 import { MetricsStore, type Throughput } from '../shared/observability/metrics-store.js'
 import { FairQueue } from '../shared/queue/fair-queue.js'
@@ -55,8 +55,10 @@ export const ADMISSION_WINDOW_MS = 250
 /**
  * Admissions under way, in Redis, so a burst of requests does not all pass
  * on one reading of the queue: each check first adds itself (a sorted set
- * scored by time) and counts the ones before it, atomically, and those
- * count as jobs ahead. One just accepted is counted twice for up to
+ * scored by time, members naming tenant and lane) and reads the ones before
+ * it, atomically; those count as pending jobs of their tenant and lane, so
+ * one tenant's burst weighs on another's estimate only by weight, as its
+ * queue does. One just accepted is counted twice for up to
  * {@link ADMISSION_WINDOW_MS} (here, and in the queue once added): an error
  * on the late side.
  */
@@ -65,23 +67,39 @@ export class Admissions {
   constructor (private readonly redis: Redis, prefix: string) { this.key = `${prefix}:capacity:admitting` }
 
   /** Adds one admission; resolves to the ones under way before it, and a function that withdraws it (when refused). */
-  async begin (nowMs = Date.now()): Promise<{ before: number, withdraw: () => Promise<void> }> {
-    const token = `${nowMs}:${randomUUID()}`
+  async begin (tenant: string, lane: Lane, nowMs = Date.now()): Promise<{ before: LaneDepth[], withdraw: () => Promise<void> }> {
+    const token = JSON.stringify([tenant, lane, randomUUID()])
     const replies = await this.redis.multi()
       .zremrangebyscore(this.key, '-inf', nowMs - ADMISSION_WINDOW_MS)
       .zadd(this.key, nowMs, token)
-      .zcard(this.key)
+      .zrange(this.key, 0, -1)
       .pexpire(this.key, ADMISSION_WINDOW_MS * 4)
       .exec()
-    const [err, count] = replies?.[2] ?? [new Error('admission transaction was aborted'), 0]
+    const [err, members] = replies?.[2] ?? [new Error('admission transaction was aborted'), []]
     if (err !== null) throw err
-    return { before: Math.max(0, Number(count) - 1), withdraw: async () => { await this.redis.zrem(this.key, token) } }
+    return { before: countByLane((members as string[]).filter(m => m !== token)), withdraw: async () => { await this.redis.zrem(this.key, token) } }
   }
 
   /** Admissions under way now, without adding one (what `GET /v1/capacity` counts). */
-  async underWay (nowMs = Date.now()): Promise<number> {
-    return await this.redis.zcount(this.key, nowMs - ADMISSION_WINDOW_MS, '+inf')
+  async underWay (nowMs = Date.now()): Promise<LaneDepth[]> {
+    return countByLane(await this.redis.zrangebyscore(this.key, nowMs - ADMISSION_WINDOW_MS, '+inf'))
   }
+}
+
+/** Members `[tenant, lane, id]` counted per tenant and lane; a member of another shape is skipped. */
+function countByLane (members: readonly string[]): LaneDepth[] {
+  const counts = new Map<string, LaneDepth>()
+  for (const member of members) {
+    let parsed: unknown
+    try { parsed = JSON.parse(member) } catch { continue }
+    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || !(LANES as readonly unknown[]).includes(parsed[1])) continue
+    const [tenant, lane] = parsed as [string, Lane]
+    const id = JSON.stringify([tenant, lane])
+    const seen = counts.get(id) ?? { tenant, lane, pending: 0 }
+    seen.pending++
+    counts.set(id, seen)
+  }
+  return [...counts.values()]
 }
 
 /** What one reading holds: the estimate's input. */
@@ -137,12 +155,13 @@ function cached<T> (read: () => Promise<T>): () => Promise<T> {
 
 /**
  * Reads everything the estimate needs, in parallel. Admissions under way
- * count as jobs ahead of every lane: `admitting` when the caller counted
- * them already (an admission, with itself left out), else read here.
+ * count as pending jobs of their tenant and lane: `admitting` when the
+ * caller read them already (an admission, with itself left out), else read
+ * here.
  */
-export async function readCapacity (sources: CapacitySources, slaByLane: Config['slaByLane'], admitting?: number): Promise<CapacityReading> {
+export async function readCapacity (sources: CapacitySources, slaByLane: Config['slaByLane'], admitting?: LaneDepth[]): Promise<CapacityReading> {
   const [underWay, depths, weights, counts, views, throughput] = await Promise.all([
-    admitting ?? sources.admissions?.underWay() ?? 0,
+    admitting ?? sources.admissions?.underWay() ?? [],
     sources.fair.depths(),
     sources.fair.weights(),
     sources.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
@@ -150,10 +169,10 @@ export async function readCapacity (sources: CapacitySources, slaByLane: Config[
     sources.throughput.throughput() as Promise<Throughput>,
   ])
   return {
-    depths,
+    depths: [...depths, ...underWay],
     weights,
     // a delayed job is a retry in back-off: it runs again before long
-    queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0) + underWay,
+    queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
     // BullMQ's count, not the hosts' views: those are published every few seconds, and a run
     // just finished would still hold its slot in them (what holds a slot around a grading is
     // in the estimate's rate floor)
@@ -196,8 +215,8 @@ export async function checkCapacity (deps: CapacityDeps, { tenant, lane }: { ten
   if (slaMs === null) return
   const sources = await sourcesOf(deps)
   // first: every admission after this one then counts it
-  const admission = await sources.admissions?.begin()
-  const reading = await readCapacity(sources, deps.config.slaByLane, admission?.before ?? 0)
+  const admission = await sources.admissions?.begin(tenant, lane)
+  const reading = await readCapacity(sources, deps.config.slaByLane, admission?.before ?? [])
   const estimate = estimateLane(reading, tenant, lane)
   if (estimate.accepting) return
   await admission?.withdraw().catch(() => {})

@@ -8,6 +8,7 @@ import type { Submission } from '../../../services/shared/contracts/submission-s
 import { python, startTestGrader, type TestGrader } from '../../helpers/grader.js'
 import type { CapacityView } from '../../../services/api/routes/v1/capacity/capacity-schema.js'
 import { SLA_HEADROOM } from '../../../services/api/capacity-estimate.js'
+import { ADMISSION_WINDOW_MS, Admissions } from '../../../services/api/admission.js'
 import { Redis } from 'ioredis'
 
 // well above one grading even on a loaded 2-core machine (a cold one has taken 6 s there)
@@ -124,4 +125,32 @@ describe('honest backpressure', () => {
       await redis.quit()
     }
   }, 60_000)
+})
+
+describe('admissions under way', () => {
+  it('counts the ones before it per tenant and lane, forgets them after the window, and withdraws a refused one', async () => {
+    const redis = new Redis(g.config.redisUrl)
+    const admissions = new Admissions(redis, `${g.config.prefix}-admissions`)
+    try {
+      const now = Date.now()
+      const first = await admissions.begin('uni-a', 'exam', now)
+      expect(first.before).toEqual([])
+      await admissions.begin('uni-a', 'exam', now + 1)
+      const refused = await admissions.begin('flood', 'practice', now + 2)
+      const fourth = await admissions.begin('uni-b', 'interactive', now + 3)
+      expect(fourth.before).toEqual(expect.arrayContaining([
+        { tenant: 'uni-a', lane: 'exam', pending: 2 }, { tenant: 'flood', lane: 'practice', pending: 1 },
+      ]))
+      expect(fourth.before).toHaveLength(2)
+      await refused.withdraw()
+      expect(await admissions.underWay(now + 4)).toEqual(expect.arrayContaining([
+        { tenant: 'uni-a', lane: 'exam', pending: 2 }, { tenant: 'uni-b', lane: 'interactive', pending: 1 },
+      ]))
+      expect(await admissions.underWay(now + 3 + ADMISSION_WINDOW_MS + 1)).toEqual([])
+      expect((await admissions.begin('uni-a', 'exam', now + ADMISSION_WINDOW_MS + 2)).before).toEqual([{ tenant: 'uni-b', lane: 'interactive', pending: 1 }])
+    } finally {
+      await redis.del(`${g.config.prefix}-admissions:capacity:admitting`)
+      await redis.quit()
+    }
+  })
 })

@@ -4,13 +4,13 @@ import { LaneSchema } from '../../../../shared/contracts/submission-schema.js'
 /** Pending jobs of one lane. */
 const LanePendingSchema = Type.Object({
   lane: LaneSchema,
-  pending: Type.Integer({ minimum: 0, description: 'Jobs waiting in the fair queue in this lane' }),
+  pending: Type.Integer({ minimum: 0, description: 'Jobs waiting in the fair queue in this lane, and those being accepted this moment' }),
 })
 
 /** One lane as the caller's next submission would see it. */
 export const CapacityLaneSchema = Type.Object({
   lane: LaneSchema,
-  pending: Type.Integer({ minimum: 0, description: 'Jobs of every tenant waiting in the fair queue in this lane' }),
+  pending: Type.Integer({ minimum: 0, description: 'Jobs of every tenant waiting in the fair queue in this lane, and those being accepted this moment' }),
   estimatedWaitMs: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
     description: 'Estimated time from accepting a new submission of the caller in this lane to its result, in ms; null when no host can take work',
   }),
@@ -23,7 +23,7 @@ export const CapacityLaneSchema = Type.Object({
 const TenantPendingSchema = Type.Object({
   id: Type.String({ description: 'The tenant' }),
   weight: Type.Number({ exclusiveMinimum: 0, description: 'Its weight in the fair queue' }),
-  pending: Type.Integer({ minimum: 0, description: 'Its jobs waiting in the fair queue, every lane' }),
+  pending: Type.Integer({ minimum: 0, description: 'Its jobs waiting in the fair queue (and being accepted this moment), every lane' }),
   lanes: Type.Array(LanePendingSchema, { description: 'Its waiting jobs per lane, highest lane first' }),
 })
 
@@ -34,7 +34,7 @@ export const CapacitySchema = Type.Object({
   gradingMs: Type.Integer({ minimum: 0, description: 'Grading time the estimates add (95th percentile of the recent ones), in ms' }),
   slots: Type.Integer({ minimum: 0, description: 'Gradings the usable Docker hosts can run at once' }),
   inFlight: Type.Integer({ minimum: 0, description: 'Gradings running now' }),
-  queued: Type.Integer({ minimum: 0, description: 'Jobs already handed to the workers, waiting for a slot, and submissions being accepted this moment: they go before every pending one' }),
+  queued: Type.Integer({ minimum: 0, description: 'Jobs already handed to the workers, waiting for a slot: they go before every pending one' }),
   lanes: Type.Array(CapacityLaneSchema, { description: 'Every lane, highest first; estimates are for a new submission of the caller\'s tenant' }),
   tenant: TenantPendingSchema,
   tenants: Type.Optional(Type.Array(TenantPendingSchema, { description: 'Every tenant with waiting jobs; only for a global admin' })),
