@@ -22,7 +22,7 @@ export const ERROR_CATALOG = {
   invalid_metadata: { status: 400, retryable: false },
   /** Missing or wrong `Authorization: Bearer` key. */
   unauthorized: { status: 401, retryable: false },
-  /** A valid key that may not do this (a host or challenge route without an admin key). */
+  /** A valid key that may not do this: it lacks the route's role or the lane, or the route is a global admin's. */
   forbidden: { status: 403, retryable: false },
   /**
    * `callbackUrl` is not an http(s) URL, carries credentials, names a host that does not
