@@ -10,6 +10,8 @@ import type { DeliveriesSchema } from '../../services/api/routes/v1/submissions/
 import type { BatchProgress } from '../../services/shared/contracts/batch-schema.js'
 import type { ChallengeRequest } from '../../services/shared/contracts/challenge-schema.js'
 import type { Submission, SubmissionRequest } from '../../services/shared/contracts/submission-schema.js'
+import type { KeyCreated, KeyRequest, Tenant, TenantRequest } from '../../services/shared/contracts/tenant-schema.js'
+import type { CapacityView } from '../../services/api/routes/v1/capacity/capacity-schema.js'
 import { GraderApiError, parseRetryAfterS } from './grader-api-error.js'
 import { readServerSentEvents } from './server-sent-events.js'
 import { verifyWebhook, type GraderWebhook, type WebhookHeaders } from './verify-webhook.js'
@@ -259,6 +261,32 @@ export class GraderClient {
    */
   async regrade (challengeId: string, opts: { version?: string } = {}): Promise<RegradeAccepted> {
     return await this.json<RegradeAccepted>(await this.send('POST', `/v1/challenges/${encodeURIComponent(challengeId)}/regrade`, { body: opts.version === undefined ? {} : { version: opts.version } }))
+  }
+
+  /**
+   * `GET /v1/capacity`: the measured grading rate, each lane's queue and the
+   * estimated wait of this key's next submission, e.g. to tell students
+   * "about 40 s" (a refused submission's `GraderApiError.retryAfterS` says when to try again).
+   */
+  async capacity (): Promise<CapacityView> {
+    return await this.json<CapacityView>(await this.send('GET', '/v1/capacity'))
+  }
+
+  /** `POST /v1/tenants` (global admin): a new tenant, with its own webhook secret. */
+  async createTenant (body: TenantRequest): Promise<Tenant> {
+    return await this.json<Tenant>(await this.send('POST', '/v1/tenants', { body }))
+  }
+
+  /** `POST /v1/tenants/:id/keys` (the tenant's admin): a new key; the answer is the only time `key` is shown. */
+  async createKey (tenantId: string, body: KeyRequest): Promise<KeyCreated> {
+    return await this.json<KeyCreated>(await this.send('POST', `/v1/tenants/${encodeURIComponent(tenantId)}/keys`, { body }))
+  }
+
+  /** `DELETE /v1/keys/:id` (the key's tenant's admin): revokes a key. */
+  async deleteKey (keyId: string): Promise<void> {
+    const res = await this.send('DELETE', `/v1/keys/${encodeURIComponent(keyId)}`)
+    if (!res.ok) await this.json(res)
+    await res.body?.cancel()
   }
 
   /** {@link verifyWebhook}, for code that holds a client anyway. */

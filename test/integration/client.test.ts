@@ -136,4 +136,22 @@ describe('the TypeScript client against a real grader', () => {
     expect([late.status, late.code]).toEqual([0, 'timeout'])
     await client.wait(id, { timeoutMs: 60_000 })
   })
+
+  it('makes a tenant and a key, submits with it in a lane, reads the capacity, and revokes the key', async () => {
+    const tenant = await client.createTenant({ name: 'client course', weight: 2 })
+    expect(tenant).toMatchObject({ name: 'client course', weight: 2, webhookSecret: expect.stringMatching(/^whsec_/) })
+    const made = await client.createKey(tenant.id, { roles: ['submit', 'read'], lanes: ['interactive'] })
+    const theirs = new GraderClient({ url: grader.url, apiKey: made.key })
+    const done = await theirs.submit(python(ADD, TESTS, { priority: 'interactive' }), { wait: true })
+    expect(done).toMatchObject({ state: 'done', tenant: tenant.id, priority: 'interactive', result: { status: 'pass' } })
+    const refused = await failure(theirs.submit(python(ADD, TESTS, { priority: 'exam' })))
+    expect([refused.status, refused.code]).toEqual([403, 'forbidden'])
+    const capacity = await theirs.capacity()
+    expect(capacity.tenant.id).toBe(tenant.id)
+    expect(capacity.lanes.map(l => l.lane)).toEqual(['exam', 'interactive', 'practice', 'regrade'])
+    // the bootstrap tenant cannot read it: another tenant's submission does not exist for it
+    expect((await failure(client.get(done.id))).status).toBe(404)
+    await client.deleteKey(made.id)
+    expect((await failure(theirs.get(done.id))).status).toBe(401)
+  })
 })
