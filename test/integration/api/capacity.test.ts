@@ -96,6 +96,19 @@ describe('honest backpressure', () => {
     for (const a of accepted) expect((await a.done!).ms).toBeLessThanOrEqual(SLA_MS)
   }, 60_000)
 
+  it('refuses a batch\'s entries past capacity one by one, and gives the batch the longest Retry-After', async () => {
+    // from the request on: its entries are accepted one after the other while it runs
+    const at = performance.now()
+    const res = await g.request('/v1/submissions/batch', { method: 'POST', body: JSON.stringify({ submissions: Array.from({ length: 8 }, () => QUICK) }) })
+    expect(res.status).toBe(202)
+    const answer = await res.json() as { accepted: number, submissions: Array<{ id?: string, error?: { code: string } }> }
+    expect(answer.accepted).toBeGreaterThanOrEqual(1)
+    expect(answer.accepted).toBeLessThan(8)
+    for (const entry of answer.submissions.slice(answer.accepted)) expect(entry.error?.code).toBe('over_capacity')
+    expect(res.headers.get('retry-after')).toMatch(/^[1-9][0-9]*$/)
+    for (const entry of answer.submissions.filter(e => e.id !== undefined)) expect((await doneAfter(entry.id!, at)).ms).toBeLessThanOrEqual(SLA_MS)
+  }, 60_000)
+
   it('reports an idle grader as accepting every lane', async () => {
     const view = await (await g.request('/v1/capacity')).json() as CapacityView
     expect(view.lanes.map(l => l.lane)).toEqual(['exam', 'interactive', 'practice', 'regrade'])
