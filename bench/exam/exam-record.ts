@@ -134,6 +134,8 @@ export const ExamRecordSchema = Type.Object({
     /** during p95 / alone p95. */
     ratio: Num,
   }),
+  /** What the run cost the machine: its busy cores over the flood phase (everything: grader, Docker, the bench, other work), and the bench process's own CPU (its clients), in core-seconds. */
+  load: Type.Object({ floodBusyCores: Type.Number(), benchCpuS: Type.Number() }),
   /** The grader's own `grader_sla_misses_total` at the end, per lane and cause; null when its metrics were not readable (--url). */
   serverSlaMisses: Type.Union([Type.Array(Type.Object({ lane: Type.String(), cause: Type.String(), count: Type.Number() })), Type.Null()]),
   /** Faults and errors of the whole run, for the targets' footnote. */

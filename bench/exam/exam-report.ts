@@ -206,6 +206,7 @@ export function markdownExamReport (r: ExamRecord): string {
     `"last verdict" counts from its phase's start; the flood started ${sText(r.floodStartS)} into the run. ` +
       `The exam hall's queue drained ${sText(r.examDrainedS)} after the flood started; the flood (exam hall and practice) was over ${sText(r.floodEndS === null ? null : r.floodEndS - r.floodStartS)} after it started.`,
     `Interactive p95: ${msText(i.alone.p95)} alone (n = ${i.alone.n}), ${msText(i.during.p95)} during the flood (n = ${i.during.n}${i.afterFlood > 0 ? `; ${i.afterFlood} more accepted after the flood was over, left out` : ''}), ratio ${i.ratio === null ? '—' : `${i.ratio.toFixed(2)}×`}.`,
+    `The machine was ${r.load.floodBusyCores.toFixed(2)} cores busy on average over the flood (of ${r.machine.cores}; ${r.machine.backgroundBusyCores.toFixed(2)} before the run); the bench's own clients used ${r.load.benchCpuS.toFixed(0)} core-s.`,
     ...(rateLimited > 0 ? [`${rateLimited} answers were 429 (a rate limit): the bench meant to measure capacity, not the limiter.`] : []),
     ...(r.timedOut ? [`The time bound (${r.timeLimitS} s) came before every client was done: unfinished ones are counted, not dropped.`] : []),
     '',

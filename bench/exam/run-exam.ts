@@ -234,7 +234,7 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
     const floodPlan = plan.filter(p => p.phase === 'flood')
     const count = (t: TenantRole) => floodPlan.filter(p => p.tenant === t).length
     progress(`flood: ${count('exam')} exam (${floodPlan.filter(p => p.kind === 'heavy').length} heavy), ${count('practice')} practice, ${count('interactive')} interactive`)
-    const flood = await runPhase(ctx, floodPlan, floodStart)
+    const { value: flood, cost: floodCost } = await measureCpu(async () => await runPhase(ctx, floodPlan, floodStart))
     const end = performance.now()
     clearInterval(ticker)
     const timeline = sampler.stop()
@@ -280,6 +280,7 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
       examDrainedS: examGroup?.drainedS ?? null,
       groups,
       interactive,
+      load: { floodBusyCores: Math.round(floodCost.busyCores * 100) / 100, benchCpuS: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e4) / 100 },
       serverSlaMisses,
       problems,
       targets: judgeExam(groups, interactive, serverSlaMisses),

@@ -15,7 +15,7 @@ function record (withCapacity: boolean): ExamRecord {
     tenants: [], floodStartS: 20, floodEndS: 80, examDrainedS: 40,
     groups: [group('exam'), group('practice'), group('interactive')],
     interactive: { alone: summary, during: summary, afterFlood: 0, ratio: null },
-    serverSlaMisses: null, problems: [], targets: [],
+    load: { floodBusyCores: 1.9, benchCpuS: 12 }, serverSlaMisses: null, problems: [], targets: [],
     timeline: [
       { tS: 21, held: { exam: 5, practice: 3 }, retrying: { exam: 7 }, ...(withCapacity ? { capacity: { exam: { queued: 4, estimatedWaitMs: 9000 } }, rate: { ratePerMinute: 60, measuredPerMinute: 50, inFlight: 2, queued: 3 } } : {}) },
       { tS: 22, held: { exam: 6, practice: 2 }, retrying: { exam: 2 } },
