@@ -291,7 +291,7 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
         prefix: '/challenges', config, store: deps.store, queue: deps.queue, fair, registry: deps.registry, challenges, batches,
       })
     })
-    // reading a challenge needs `read`; changing one `admin` (checked per route)
+    // a tenant's admins only: a challenge holds its hidden tests
     await v1.register(challengeRoutes, {
       prefix: '/challenges',
       challenges,

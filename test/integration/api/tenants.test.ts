@@ -138,6 +138,7 @@ describe('tenants and keys', () => {
 describe('roles and lanes', () => {
   it.each([
     ['a submit key storing a challenge', 'aSubmit', 'PUT', '/v1/challenges/ch', { language: 'python', tests: suite(3) }],
+    ['a read key reading a challenge, which holds its hidden tests', 'aRead', 'GET', '/v1/challenges/only-a', undefined],
     ['a read key submitting', 'aRead', 'POST', '/v1/submissions', PASSING],
     ["a tenant's admin creating a tenant", 'aAdmin', 'POST', '/v1/tenants', { name: 'sneaky' }],
     ["a tenant's admin reading the hosts", 'aAdmin', 'GET', '/v1/hosts', undefined],

@@ -70,14 +70,13 @@ describe('PUT/GET/DELETE /v1/challenges/:id', () => {
     expect((await fake.app.inject({ method: 'DELETE', url: '/v1/challenges/doomed', headers: ADMIN })).statusCode).toBe(404)
   })
 
-  it('refuses to store or delete a challenge with a key that is not an admin key (403 forbidden), and lets it read', async () => {
+  it('refuses a key that is not an admin key with 403 forbidden, reading included: a challenge holds its hidden tests', async () => {
     const res = await put('two-sum', TWO_SUM, FAKE_AUTH)
     expect(res.statusCode).toBe(403)
     expect(res.json().error.code).toBe('forbidden')
     expect((await fake.app.inject({ method: 'DELETE', url: '/v1/challenges/two-sum', headers: FAKE_AUTH })).statusCode).toBe(403)
     expect((await put('two-sum', TWO_SUM)).statusCode).toBe(200)
-    // reading needs the read role only: the platform shows its students the challenge
-    expect((await fake.app.inject({ method: 'GET', url: '/v1/challenges/two-sum', headers: FAKE_AUTH })).statusCode).toBe(200)
+    expect((await fake.app.inject({ method: 'GET', url: '/v1/challenges/two-sum', headers: FAKE_AUTH })).statusCode).toBe(403)
   })
 
   it('refuses a bad id, a bad test path, negative points, an unknown visibility and a bad due date with 400', async () => {

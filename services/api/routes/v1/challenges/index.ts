@@ -32,12 +32,14 @@ export const challengeNotFound = (id: string, version?: string): GraderError =>
 /**
  * Routes of `/v1/challenges`: store a version, read the latest, list
  * versions, delete. Each answers from the caller's tenant's challenges only
- * (another tenant's id is `404`); reading needs `read`, changing `admin`.
+ * (another tenant's id is `404`), to a key holding `admin`: a challenge
+ * holds its hidden tests, which no key that merely submits or reads
+ * results may see.
  */
 export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> = async (app, opts) => {
   const { collectTests } = opts
   const challengesOf = (request: FastifyRequest): ChallengeStore => opts.challenges.inTenant(principalOf(request).tenantId)
-  app.addHook('onRequest', requireRole('read'))
+  app.addHook('onRequest', requireRole('admin'))
 
   /**
    * Refuses a policy whose `policy.tests` keys name no test of the suite. Only
@@ -59,7 +61,6 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
   }
 
   app.put('/:id', {
-    onRequest: requireRole('admin'),
     schema: {
       params: ParamsSchema,
       body: ChallengeRequestSchema,
@@ -99,7 +100,6 @@ export const challengeRoutes: FastifyPluginAsyncTypebox<ChallengeRoutesOptions> 
   })
 
   app.delete('/:id', {
-    onRequest: requireRole('admin'),
     schema: { params: ParamsSchema },
   }, async (request, reply) => {
     if (!await challengesOf(request).remove(request.params.id)) throw challengeNotFound(request.params.id)
