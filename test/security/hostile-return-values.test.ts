@@ -133,7 +133,9 @@ describe('a wrong answer returning values that are hard to carry back', () => {
 
   it('a value too large to cross is bounded: the student\'s process ran out of memory or the value was refused', () => {
     for (const name of ['test_huge_string', 'test_huge_list', 'test_huge_dict']) {
-      expect(testNamed(sub, name)?.message, summary(sub)).toMatch(/memory|too large/i)
+      // building the value is the student's own work: on a loaded machine it may reach the
+      // test's deadline before the memory limit, which bounds it just as well
+      expect(testNamed(sub, name)?.message, summary(sub)).toMatch(/memory|too large|ran for more than \d+(\.\d)? s/i)
     }
   })
 
