@@ -3,7 +3,8 @@
  * TypeBox schema: checked before it is written, so a record always reads back.
  * Times in ms, rates per second, CPU in seconds of one core.
  */
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
+import { Value } from 'typebox/value'
 
 /** A number, or null where nothing was measured (JSON has no NaN: a record is checked after its JSON round trip). */
 const Num = Type.Union([Type.Number(), Type.Null()])
@@ -101,3 +102,12 @@ export type BenchRecord = Static<typeof BenchRecordSchema>
 export type SeriesRecord = Static<typeof SeriesSchema>
 export type CpuRecord = Static<typeof CpuSchema>
 export type LoadStepRecord = Static<typeof LoadStepSchema>
+
+/** `json` when it matches `schema` (a record read back or about to be written), else an error naming its first problems. */
+export function checkedRecord<T extends TSchema> (schema: T, json: unknown, what: string): Static<T> {
+  if (!Value.Check(schema, json)) {
+    const first = [...Value.Errors(schema, json)].slice(0, 5).map(e => `${e.instancePath} ${e.message}`)
+    throw new Error(`the ${what} does not match its schema: ${first.join('; ')}`)
+  }
+  return json
+}

@@ -17,7 +17,7 @@ export interface GraderProcess extends GraderTarget {
 }
 
 /** A free loopback port: bound to 0, read, released. */
-async function freePort (): Promise<number> {
+export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)

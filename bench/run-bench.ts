@@ -20,11 +20,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, release, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Value } from 'typebox/value'
 import { ADD_CORRECT, ADD_TESTS } from '../test/fixtures/python/add.js'
 import { seededRandom } from './arrivals.js'
 import { baselineRun } from './baseline.js'
-import { BenchRecordSchema, type BenchRecord, type CpuRecord, type LoadStepRecord, type SeriesRecord } from './bench-record.js'
+import { BenchRecordSchema, checkedRecord, type BenchRecord, type CpuRecord, type LoadStepRecord, type SeriesRecord } from './bench-record.js'
 import { cdfChart, markdownReport, poolCounts, rateChart } from './bench-report.js'
 import { parseBenchOptions, splitScenario, type BenchOptions } from './bench-options.js'
 import { closedLoop } from './closed-loop.js'
@@ -265,13 +264,7 @@ async function main (): Promise<void> {
   progress(`done in ${json.durationS} s${o.noDocs ? '' : ': docs/bench/latest.json, docs/bench/latest.md, docs/images/bench-*.svg'}${o.out !== undefined ? `, ${o.out}` : ''}`)
 }
 
-function checked (json: unknown): BenchRecord {
-  if (!Value.Check(BenchRecordSchema, json)) {
-    const first = [...Value.Errors(BenchRecordSchema, json)].slice(0, 5).map(e => `${e.instancePath} ${e.message}`)
-    throw new Error(`the bench record does not match its schema: ${first.join('; ')}`)
-  }
-  return json
-}
+const checked = (json: unknown): BenchRecord => checkedRecord(BenchRecordSchema, json, 'bench record')
 
 /** The record, the table and the charts into docs/ (unless --no-docs), the record to --out, the table to stdout. */
 function writeOutputs (json: BenchRecord, o: BenchOptions): void {

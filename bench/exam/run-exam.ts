@@ -18,15 +18,14 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, cpus, release, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Value } from 'typebox/value'
 import { parseSlaByLane } from '../../services/shared/config/sla-by-lane.js'
 import { LANES, type Lane } from '../../services/shared/contracts/vocabulary.js'
 import { seededRandom } from '../arrivals.js'
-import { startGraderProcess, type GraderProcess } from '../grader-process.js'
+import { freePort, startGraderProcess, type GraderProcess } from '../grader-process.js'
+import { checkedRecord } from '../bench-record.js'
 import { measureCpu } from '../host-cpu.js'
 import { capacityByLane, capacityRate, type CapacityLane } from './capacity-view.js'
 import { challengeBody } from './exam-challenges.js'
@@ -68,18 +67,6 @@ function machine (backgroundBusyCores: number): ExamRecord['machine'] {
     memoryGiB: Math.round(totalmem() / 2 ** 30 * 10) / 10,
     backgroundBusyCores: Math.round(backgroundBusyCores * 100) / 100,
   }
-}
-
-/** A free loopback port: bound to 0, read, released (for the started grader's metrics listener). */
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address()
-      server.close(() => { typeof addr === 'object' && addr !== null ? resolve(addr.port) : reject(new Error('no port')) })
-    })
-  })
 }
 
 /** `grader_sla_misses_total` from the metrics listener, or null when it does not answer. */
@@ -293,13 +280,7 @@ async function measure (o: ExamOptions): Promise<ExamRecord> {
   }
 }
 
-function checked (json: unknown): ExamRecord {
-  if (!Value.Check(ExamRecordSchema, json)) {
-    const first = [...Value.Errors(ExamRecordSchema, json)].slice(0, 5).map(e => `${e.instancePath} ${e.message}`)
-    throw new Error(`the exam record does not match its schema: ${first.join('; ')}`)
-  }
-  return json
-}
+const checked = (json: unknown): ExamRecord => checkedRecord(ExamRecordSchema, json, 'exam record')
 
 /** The record, the table and the chart into docs/ (unless --no-docs), the record to --out, the table to stdout. */
 function writeOutputs (r: ExamRecord, o: ExamOptions): void {
