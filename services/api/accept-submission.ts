@@ -17,6 +17,7 @@ import { challengeNotFound } from './routes/v1/challenges/index.js'
 import { checkMetadata } from './submission-metadata.js'
 import { hidesAnything } from './grading-policy.js'
 import { checkCapacity } from './admission.js'
+import { requestFingerprint } from './retry-promises.js'
 import type { Principal } from './plugins/principal.js'
 import type { FairQueue } from '../shared/queue/fair-queue.js'
 import { DEFAULT_LANE, type Lane } from '../shared/contracts/vocabulary.js'
@@ -175,7 +176,9 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
   await checkLanguage(deps.registry, language)
   if (opts.queueDepthCheck !== false) await checkQueueDepth(deps, deps.config.queueMax)
   // after the hard bound: refused (503 over_capacity) when it could not be graded within its lane's SLA
-  await checkCapacity(deps, { tenant: principal.tenantId, lane })
+  // the same request sent again after its Retry-After claims the room promised to it
+  const fingerprint = requestFingerprint([principal.tenantId, principal.keyId, lane, student ?? null, body.challenge ?? null, files, body.tests ?? null])
+  await checkCapacity(deps, { tenant: principal.tenantId, lane, fingerprint })
 
   const id = opts.id ?? randomUUID()
   const budget = challenge?.policy?.feedback

@@ -8,7 +8,8 @@ import { GraderError } from '../shared/errors/grader-error.js'
 import { MetricsStore, type Throughput } from '../shared/observability/metrics-store.js'
 import { FairQueue } from '../shared/queue/fair-queue.js'
 import { HostRegistry, HostState, type HostView } from '../shared/store/host-registry.js'
-import { estimateLane, type CapacityInput, type LaneDepth } from './capacity-estimate.js'
+import { estimateLane, SLA_HEADROOM, type CapacityInput, type LaneDepth } from './capacity-estimate.js'
+import { RetryPromises } from './retry-promises.js'
 
 /**
  * Honest backpressure: a submission the pool cannot grade within its lane's
@@ -43,6 +44,11 @@ export interface CapacitySources {
    * @defaultValue none: two admissions at the same moment may both pass on the same reading
    */
   admissions?: Pick<Admissions, 'begin' | 'underWay'>
+  /**
+   * The promises earlier `Retry-After`s made (retry-promises.ts).
+   * @defaultValue none: every client refused in one second is told the same second
+   */
+  promises?: Pick<RetryPromises, 'claim' | 'promise' | 'held'>
 }
 
 /**
@@ -133,6 +139,7 @@ export function capacitySources (redis: Redis, prefix: string, queue: Pick<Queue
     hosts: { views: cached(async () => await registry.views()) },
     throughput: { throughput: cached(async () => await metrics.throughput()) },
     admissions: new Admissions(redis, prefix),
+    promises: new RetryPromises(redis, prefix),
   }
   // admission through the same queue (checkCapacity) then shares these cached reads
   sourcesByQueue.set(queue, sources)
@@ -179,6 +186,7 @@ export async function readCapacity (sources: CapacitySources, slaByLane: Config[
     inFlight: counts.active ?? 0,
     slots: views.reduce((n, v) => n + hostSlots(v), 0),
     completedLastMinute: throughput.completedLastMinute,
+    completedPerWindow: throughput.completedPerWindow,
     recentGradingMs: throughput.recentGradingMs,
     slaByLane,
   }
@@ -210,17 +218,26 @@ async function sourcesOf (deps: CapacityDeps): Promise<CapacitySources> {
  * never refused here (and costs no Redis read); `GRADER_QUEUE_MAX` stays
  * the hard bound of every lane.
  */
-export async function checkCapacity (deps: CapacityDeps, { tenant, lane }: { tenant: string, lane: Lane }): Promise<void> {
+export async function checkCapacity (deps: CapacityDeps, { tenant, lane, fingerprint }: { tenant: string, lane: Lane, fingerprint?: string }): Promise<void> {
   const slaMs = deps.config.slaByLane[lane]
   if (slaMs === null) return
   const sources = await sourcesOf(deps)
   // first: every admission after this one then counts it
   const admission = await sources.admissions?.begin(tenant, lane)
+  const promised = fingerprint === undefined ? undefined : await sources.promises?.claim(fingerprint, slaMs * SLA_HEADROOM)
   const reading = await readCapacity(sources, deps.config.slaByLane, admission?.before ?? [])
-  const estimate = estimateLane(reading, tenant, lane)
+  // the room promised to clients refused before is held for them
+  const estimate = estimateLane({ ...reading, depths: [...reading.depths, ...(promised?.ahead ?? [])] }, tenant, lane)
   if (estimate.accepting) return
   await admission?.withdraw().catch(() => {})
-  const retryAfterS = estimate.retryAfterS ?? 1
+  // told to come back after every client refused before it, so the ones refused together come back spread out
+  const behindPromises = promised === undefined
+    ? estimate
+    : estimateLane({ ...reading, depths: [...reading.depths, ...promised.all] }, tenant, lane)
+  const retryAfterS = Math.max(estimate.retryAfterS ?? 1, behindPromises.retryAfterS ?? 1)
+  if (fingerprint !== undefined && estimate.estimatedWaitMs !== null) {
+    await sources.promises?.promise(tenant, lane, fingerprint, Date.now() + retryAfterS * 1000).catch(() => {})
+  }
   const wait = estimate.estimatedWaitMs === null
     ? 'no Docker host can take work right now'
     : `a new ${lane} submission would wait about ${Math.ceil(estimate.estimatedWaitMs / 1000)} s behind ${estimate.ahead} jobs, past its SLA of ${slaMs / 1000} s`

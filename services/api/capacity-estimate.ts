@@ -41,6 +41,11 @@ export interface CapacityInput {
   slots: number
   /** Gradings finished in the last 60 s. */
   completedLastMinute: number
+  /**
+   * Gradings finished in each of the last few minutes, newest first.
+   * @defaultValue only the last minute
+   */
+  completedPerWindow?: readonly number[]
   /** Recent grading times (a slot held, without the queue wait), in ms; empty when none ran lately. */
   recentGradingMs: readonly number[]
   slaByLane: SlaByLane
@@ -67,6 +72,8 @@ export interface RateEstimate {
   ratePerMinute: number
   /** Gradings finished in the last 60 s. */
   measuredPerMinute: number
+  /** The slower of the last minute and the mean of the last few: the measured rate the estimate trusts. */
+  trustedPerMinute: number
   /** What the slots should manage at least: `slots / grading time × FLOOR_EFFICIENCY`, per minute. */
   floorPerMinute: number
   /** The grading time added to a wait: a high percentile of the recent ones, in ms. */
@@ -106,16 +113,22 @@ function percentile (values: readonly number[], p: number): number {
 }
 
 /** The rate and grading time the estimate assumes; see {@link RateEstimate}. */
-export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLastMinute' | 'recentGradingMs'>): RateEstimate {
+export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLastMinute' | 'completedPerWindow' | 'recentGradingMs'>): RateEstimate {
   const recent = input.recentGradingMs
   const measured = recent.length === 0 ? 0 : percentile(recent, GRADING_PERCENTILE)
   const gradingMs = Math.max(1, recent.length < MIN_GRADING_SAMPLES ? Math.max(measured, DEFAULT_GRADING_MS) : measured)
   // the high percentile, not the mean: a burst's gradings are the slow ones (cold containers, a busy machine)
   const floorPerMinute = Math.max(0, input.slots) * 60_000 / gradingMs * FLOOR_EFFICIENCY
   const measuredPerMinute = Math.max(0, input.completedLastMinute)
+  // the rate swings with the mix of suites and what else the machine runs (57 to 16 a minute
+  // within 100 s in the exam bench): a fast minute is trusted only as far as the last few
+  // minutes bear it out; a slow one at once
+  const windows = input.completedPerWindow ?? []
+  const mean = windows.length === 0 ? measuredPerMinute : windows.reduce((n, c) => n + Math.max(0, c), 0) / windows.length
+  const trustedPerMinute = Math.min(measuredPerMinute, mean)
   // nothing can run without a slot, however fast the last minute was
-  const ratePerMinute = input.slots <= 0 ? 0 : Math.max(measuredPerMinute, floorPerMinute)
-  return { ratePerMinute, measuredPerMinute, floorPerMinute, gradingMs }
+  const ratePerMinute = input.slots <= 0 ? 0 : Math.max(trustedPerMinute, floorPerMinute)
+  return { ratePerMinute, measuredPerMinute, trustedPerMinute, floorPerMinute, gradingMs }
 }
 
 /** Jobs the fair queue would pick before a new submission of `tenant` in `lane`. */

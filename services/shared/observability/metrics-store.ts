@@ -139,11 +139,15 @@ export interface GradedEvent {
 export const RECENT_GRADINGS = 100
 /** Width of the window the grading rate is measured over, in seconds. */
 export const RATE_WINDOW_S = 60
+/** Windows of {@link RATE_WINDOW_S} kept for the rate's recent history ({@link Throughput.completedPerWindow}). */
+export const RATE_WINDOWS = 3
 
 /** The grading rate as measured by the workers, read by every API process. */
 export interface Throughput {
   /** Gradings finished (any verdict, or given up) in the last {@link RATE_WINDOW_S} seconds. */
   completedLastMinute: number
+  /** Gradings finished in each of the last {@link RATE_WINDOWS} windows of {@link RATE_WINDOW_S} seconds, newest first (the first is `completedLastMinute`). */
+  completedPerWindow: number[]
   /** Grading time (container create to collect, no queue wait) of the last {@link RECENT_GRADINGS} gradings that ran on a host, newest first, in ms. */
   recentGradingMs: number[]
 }
@@ -234,7 +238,7 @@ export class MetricsStore {
     // kept past the window so a reader whose clock is a little ahead still finds the whole minute
     const second = this.secondKey(Math.floor(nowMs / 1000))
     tx.incr(second)
-    tx.expire(second, RATE_WINDOW_S * 2)
+    tx.expire(second, RATE_WINDOW_S * (RATE_WINDOWS + 1))
     const gradingMs = gradingTime(event.timings)
     if (gradingMs !== undefined) {
       tx.lpush(this.recentKey, String(Math.round(gradingMs)))
@@ -251,10 +255,14 @@ export class MetricsStore {
   async throughput (nowMs = Date.now()): Promise<Throughput> {
     const nowS = Math.floor(nowMs / 1000)
     // the current second is still filling: the window is the RATE_WINDOW_S seconds before it, plus it
-    const keys = Array.from({ length: RATE_WINDOW_S }, (_, i) => this.secondKey(nowS - i))
+    const keys = Array.from({ length: RATE_WINDOW_S * RATE_WINDOWS }, (_, i) => this.secondKey(nowS - i))
     const [counts, recent] = await this.exec(this.redis.multi().mget(...keys).lrange(this.recentKey, 0, RECENT_GRADINGS - 1)) as [Array<string | null>, string[]]
+    const perWindow = Array.from({ length: RATE_WINDOWS }, (_, w) => counts
+      .slice(w * RATE_WINDOW_S, (w + 1) * RATE_WINDOW_S)
+      .reduce((n: number, c) => n + (c === null ? 0 : Number(c) || 0), 0))
     return {
-      completedLastMinute: counts.reduce((n, c) => n + (c === null ? 0 : Number(c) || 0), 0),
+      completedLastMinute: perWindow[0]!,
+      completedPerWindow: perWindow,
       recentGradingMs: recent.map(Number).filter(ms => Number.isFinite(ms) && ms >= 0),
     }
   }

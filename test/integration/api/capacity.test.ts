@@ -2,7 +2,7 @@
 // one slot and a 10 s SLA refuses what it could not grade in time (503
 // over_capacity with Retry-After), grades what it accepted within the SLA,
 // and counts a late one with its cause.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { MetricsStore } from '../../../services/shared/observability/metrics-store.js'
 import type { Submission } from '../../../services/shared/contracts/submission-schema.js'
 import { python, startTestGrader, type TestGrader } from '../../helpers/grader.js'
@@ -10,6 +10,7 @@ import type { CapacityView } from '../../../services/api/routes/v1/capacity/capa
 import { SLA_HEADROOM } from '../../../services/api/capacity-estimate.js'
 import { ADMISSION_WINDOW_MS, Admissions } from '../../../services/api/admission.js'
 import { Redis } from 'ioredis'
+import { PROMISE_GRACE_MS, RetryPromises } from '../../../services/api/retry-promises.js'
 
 // well above one grading even on a loaded 2-core machine (a cold one has taken 6 s there)
 const SLA_MS = 10_000
@@ -24,6 +25,12 @@ beforeAll(async () => {
   await sleep(1_500)
 }, 120_000)
 afterAll(async () => { await g?.close() })
+// a test's refused requests that never come back leave promises (retry-promises.ts) holding
+// room for up to their grace: the next test starts without them
+afterEach(async () => {
+  const redis = new Redis(g.config.redisUrl)
+  try { await redis.del(`${g.config.prefix}:capacity:promised`) } finally { await redis.quit() }
+})
 
 const post = async (body: unknown) => await g.request('/v1/submissions', { method: 'POST', body: JSON.stringify(body) })
 const sleep = async (ms: number) => await new Promise(resolve => setTimeout(resolve, ms))
@@ -109,14 +116,48 @@ describe('honest backpressure', () => {
     for (const entry of answer.submissions.filter(e => e.id !== undefined)) expect((await doneAfter(entry.id!, at)).ms).toBeLessThanOrEqual(SLA_MS)
   }, 60_000)
 
+  it('spreads the Retry-After of requests refused together, and takes each back when it honours its own', async () => {
+    // fill the one slot and its queue, then refuse four different requests at one moment
+    const body = (n: number) => python(`def add(a, b):\n    return a + b  # ${n}\n`, 'from solution import add\n\ndef test_add():\n    assert add(1, 2) == 3\n')
+    const accepted: Array<Promise<unknown>> = []
+    let n = 0
+    for (; n < 40; n++) {
+      const res = await post(body(n))
+      if (res.status !== 202) break
+      accepted.push(doneAfter((await res.json() as { id: string }).id, performance.now()))
+    }
+    const refused = await Promise.all([1, 2, 3, 4].map(async i => {
+      const res = await post(body(100 + i))
+      return { i, status: res.status, retryAfterS: Number(res.headers.get('retry-after')) }
+    }))
+    for (const r of refused) expect(r.status).toBe(503)
+    const afters = refused.map(r => r.retryAfterS).sort((a, b) => a - b)
+    // told to come back one after the other, not all in the same second
+    expect(new Set(afters).size, JSON.stringify(afters)).toBeGreaterThan(1)
+    // each honoured: accepted at that try
+    const retried = await Promise.all(refused.map(async r => {
+      await sleep(r.retryAfterS * 1000)
+      const res = await post(body(100 + r.i))
+      if (res.status === 202) accepted.push(doneAfter((await res.json() as { id: string }).id, performance.now()))
+      return { ...r, again: res.status, body: res.status === 202 ? '' : await res.text() }
+    }))
+    for (const r of retried) expect(r.again, JSON.stringify(retried)).toBe(202)
+    await Promise.all(accepted)
+  }, 180_000)
+
   it('reports an idle grader as accepting every lane', async () => {
-    const view = await (await g.request('/v1/capacity')).json() as CapacityView
+    // idle: what the tests before left queued (a batch's accepted entries) has drained
+    let view = await (await g.request('/v1/capacity')).json() as CapacityView
+    for (let i = 0; i < 600 && (view.tenant.pending > 0 || view.queued > 0 || view.inFlight > 0); i++) {
+      await sleep(100)
+      view = await (await g.request('/v1/capacity')).json() as CapacityView
+    }
     expect(view.lanes.map(l => l.lane)).toEqual(['exam', 'interactive', 'practice', 'regrade'])
     for (const lane of view.lanes) {
       expect(lane.accepting).toBe(true)
       // at least one grading; the hosts' published runs may lag a grading just finished
       expect(lane.estimatedWaitMs).toBeGreaterThanOrEqual(view.gradingMs)
-      expect(lane.pending).toBe(0)
+      expect(lane.pending, JSON.stringify(view)).toBe(0)
     }
     expect(view.measuredPerMinute).toBeGreaterThanOrEqual(2)
     // the bootstrap key is a global admin: it sees every tenant with waiting jobs (none now)
@@ -166,4 +207,38 @@ describe('admissions under way', () => {
       await redis.quit()
     }
   })
+})
+
+describe('Retry-After promises', () => {
+  it('holds a promise\'s room against new requests, lets its own request claim it once due, orders claimers by promise, and forgets one never claimed', async () => {
+    const redis = new Redis(g.config.redisUrl)
+    const prefix = `${g.config.prefix}-promises`
+    const promises = new RetryPromises(redis, prefix)
+    try {
+      const now = Date.now()
+      await promises.promise('uni-a', 'exam', 'aa', now + 5_000)
+      await promises.promise('uni-a', 'exam', 'bb', now + 7_000)
+      await promises.promise('flood', 'practice', 'cc', now + 60_000)
+      // a new request: the promises due within its horizon hold room ahead of it; every one counts in its Retry-After
+      const fresh = await promises.claim('zz', 24_000, now)
+      expect(fresh.claimed).toBe(false)
+      expect(fresh.ahead).toEqual([{ tenant: 'uni-a', lane: 'exam', pending: 2 }])
+      expect(fresh.all).toEqual(expect.arrayContaining([{ tenant: 'uni-a', lane: 'exam', pending: 2 }, { tenant: 'flood', lane: 'practice', pending: 1 }]))
+      expect(await promises.held(24_000, now)).toEqual(fresh.ahead)
+      // not yet due: the same request cannot claim it early
+      expect((await promises.claim('bb', 24_000, now)).claimed).toBe(false)
+      // due: the second promise's request claims it, and only the first, promised before it, is ahead
+      const second = await promises.claim('bb', 24_000, now + 7_000)
+      expect(second).toEqual({ claimed: true, ahead: [{ tenant: 'uni-a', lane: 'exam', pending: 1 }], all: [{ tenant: 'uni-a', lane: 'exam', pending: 1 }] })
+      // claimed once only
+      expect((await promises.claim('bb', 24_000, now + 7_000)).claimed).toBe(false)
+      // the first was never claimed: forgotten after its grace, its room free
+      expect(await promises.held(24_000, now + 5_000 + PROMISE_GRACE_MS + 1)).toEqual([])
+      expect((await promises.claim('aa', 24_000, now + 5_000 + PROMISE_GRACE_MS + 1)).claimed).toBe(false)
+    } finally {
+      await redis.del(`${prefix}:capacity:promised`)
+      await redis.quit()
+    }
+  })
+
 })

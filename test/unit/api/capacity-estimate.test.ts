@@ -41,6 +41,15 @@ describe('estimateRate', () => {
     expect(rate.gradingMs).toBe(9_000)
   })
 
+  it('trusts a fast last minute only as far as the mean of the last few bears it out, and a slow one at once', () => {
+    const rising = estimateRate({ slots: 2, completedLastMinute: 60, completedPerWindow: [60, 30, 30], recentGradingMs: Array(20).fill(10_000) })
+    expect(rising.measuredPerMinute).toBe(60)
+    expect(rising.trustedPerMinute).toBe(40)
+    expect(rising.ratePerMinute).toBe(40)
+    const falling = estimateRate({ slots: 2, completedLastMinute: 16, completedPerWindow: [16, 57, 50], recentGradingMs: Array(20).fill(10_000) })
+    expect(falling.ratePerMinute).toBe(16)
+  })
+
   it('has no rate without a slot, whatever the last minute did', () => {
     expect(estimateRate({ slots: 0, completedLastMinute: 500, recentGradingMs: [] }).ratePerMinute).toBe(0)
   })

@@ -29,8 +29,9 @@ const TenantPendingSchema = Type.Object({
 
 /** `GET /v1/capacity`. */
 export const CapacitySchema = Type.Object({
-  ratePerMinute: Type.Number({ minimum: 0, description: 'Gradings per minute the estimates assume: the rate measured over the last minute, or the floor the slots should manage when that is higher' }),
+  ratePerMinute: Type.Number({ minimum: 0, description: 'Gradings per minute the estimates assume: the trusted measured rate, or the floor the slots should manage when that is higher' }),
   measuredPerMinute: Type.Integer({ minimum: 0, description: 'Gradings finished in the last 60 s' }),
+  trustedPerMinute: Type.Number({ minimum: 0, description: 'The slower of the last minute and the mean of the last 3: the measured rate the estimate trusts (a fast minute counts only as far as the ones before bear it out)' }),
   gradingMs: Type.Integer({ minimum: 0, description: 'Grading time the estimates add (95th percentile of the recent ones), in ms' }),
   slots: Type.Integer({ minimum: 0, description: 'Gradings the usable Docker hosts can run at once' }),
   inFlight: Type.Integer({ minimum: 0, description: 'Gradings running now' }),

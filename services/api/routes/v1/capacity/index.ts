@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../../../shared/config/config.js'
 import { BOOTSTRAP_TENANT, LANES } from '../../../../shared/contracts/vocabulary.js'
 import { readCapacity, type CapacitySources } from '../../../admission.js'
-import { DEFAULT_WEIGHT, estimateLanes, type CapacityInput } from '../../../capacity-estimate.js'
+import { DEFAULT_WEIGHT, estimateLane, estimateRate, SLA_HEADROOM, type CapacityInput } from '../../../capacity-estimate.js'
 import { CapacitySchema, type CapacityView } from './capacity-schema.js'
 
 /** What `GET /v1/capacity` needs; passed in, never imported as singletons. */
@@ -37,10 +37,17 @@ export const capacityRoutes: FastifyPluginAsyncTypebox<CapacityRoutesOptions> = 
   }, async request => {
     const tenant = request.principal?.tenantId ?? BOOTSTRAP_TENANT
     const reading = await readCapacity(opts.sources, opts.config.slaByLane)
-    const { rate, lanes } = estimateLanes(reading, tenant)
+    const rate = estimateRate(reading)
+    // as admission counts them: the room promised to clients refused before is held for them
+    const lanes = await Promise.all(LANES.map(async lane => {
+      const slaMs = opts.config.slaByLane[lane]
+      const held = slaMs === null ? undefined : await opts.sources.promises?.held(slaMs * SLA_HEADROOM)
+      return estimateLane({ ...reading, depths: [...reading.depths, ...(held ?? [])] }, tenant, lane)
+    }))
     const view: CapacityView = {
       ratePerMinute: Math.round(rate.ratePerMinute * 100) / 100,
       measuredPerMinute: rate.measuredPerMinute,
+      trustedPerMinute: Math.round(rate.trustedPerMinute * 100) / 100,
       gradingMs: Math.round(rate.gradingMs),
       slots: reading.slots,
       inFlight: reading.inFlight,
