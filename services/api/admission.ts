@@ -188,9 +188,19 @@ export async function readCapacity (sources: CapacitySources, slaByLane: Config[
     completedLastMinute: throughput.completedLastMinute,
     completedPerWindow: throughput.completedPerWindow,
     recentGradingMs: throughput.recentGradingMs,
+    recentSlotHoldMs: throughput.recentSlotHoldMs,
     slaByLane,
   }
 }
+
+/**
+ * A client that honoured its `Retry-After` is accepted while its estimate is
+ * within this share of the SLA, a little more than a new request's
+ * {@link SLA_HEADROOM}: the promise held its room through every estimate
+ * since it was made, so what is left of the margin covers only the estimate's
+ * own error, and an estimate past it is refused again, never accepted late.
+ */
+export const CLAIMED_HEADROOM = 0.9
 
 /** What {@link checkCapacity} needs: the config and the grading queue (as in `AcceptDeps`), or the sources themselves. */
 export interface CapacityDeps {
@@ -227,7 +237,11 @@ export async function checkCapacity (deps: CapacityDeps, { tenant, lane, fingerp
   const promised = fingerprint === undefined ? undefined : await sources.promises?.claim(fingerprint, slaMs * SLA_HEADROOM)
   const reading = await readCapacity(sources, deps.config.slaByLane, admission?.before ?? [])
   // the room promised to clients refused before is held for them
-  const estimate = estimateLane({ ...reading, depths: [...reading.depths, ...(promised?.ahead ?? [])] }, tenant, lane)
+  // A client back at the time it was told has been counted in every estimate since, as a
+  // promise ahead of the requests after it: the room it is owed is the room those left it,
+  // so it needs less margin for what the estimate cannot see (see CLAIMED_HEADROOM)
+  const headroom = promised?.claimed === true ? CLAIMED_HEADROOM : SLA_HEADROOM
+  const estimate = estimateLane({ ...reading, depths: [...reading.depths, ...(promised?.ahead ?? [])] }, tenant, lane, headroom)
   if (estimate.accepting) return
   await admission?.withdraw().catch(() => {})
   // told to come back after every client refused before it, so the ones refused together come back spread out

@@ -15,8 +15,12 @@ import { LANES, type Lane } from '../shared/contracts/vocabulary.js'
  * new job starts once enough jobs finish to free a slot for it, at the
  * measured rate, and takes a grading's time.
  *
+ * The rate is the faster of the measured one (completions, which fall when
+ * demand does) and what the slots manage at the time a run holds one; see
+ * {@link estimateRate}.
+ *
  * It errs late on purpose: the grading time is a high percentile, the rate
- * floor assumes half the throughput that grading time allows, and a lane
+ * from slot holds assumes {@link SLOT_EFFICIENCY} of what they allow, and a lane
  * accepts only while the estimate is within {@link SLA_HEADROOM} of its
  * SLA. What it cannot see: jobs that arrive after the new one in a higher
  * lane, or of another tenant whose queue is empty now; the headroom is there
@@ -46,8 +50,13 @@ export interface CapacityInput {
    * @defaultValue only the last minute
    */
   completedPerWindow?: readonly number[]
-  /** Recent grading times (a slot held, without the queue wait), in ms; empty when none ran lately. */
+  /** Recent grading times (container create to collect, without the queue wait), in ms; empty when none ran lately. */
   recentGradingMs: readonly number[]
+  /**
+   * How long recent runs held their slot (lease to release), in ms.
+   * @defaultValue none: the rate floor then comes from the grading time alone
+   */
+  recentSlotHoldMs?: readonly number[]
   slaByLane: SlaByLane
 }
 
@@ -74,8 +83,14 @@ export interface RateEstimate {
   measuredPerMinute: number
   /** The slower of the last minute and the mean of the last few: the measured rate the estimate trusts. */
   trustedPerMinute: number
-  /** What the slots should manage at least: `slots / grading time × FLOOR_EFFICIENCY`, per minute. */
+  /**
+   * What the slots manage whatever the demand, per minute: `slots / mean
+   * slot hold × SLOT_EFFICIENCY`; before {@link MIN_GRADING_SAMPLES} holds
+   * were recorded, `slots / grading time × FLOOR_EFFICIENCY`.
+   */
   floorPerMinute: number
+  /** The mean recent slot hold the floor used, in ms; null when there were too few. */
+  slotHoldMs: number | null
   /** The grading time added to a wait: a high percentile of the recent ones, in ms. */
   gradingMs: number
 }
@@ -94,6 +109,15 @@ export const DEFAULT_GRADING_MS = 2_000
  * errs low.
  */
 export const FLOOR_EFFICIENCY = 0.5
+/**
+ * Share of `slots / mean slot hold` the rate assumes. The hold covers all a
+ * run keeps its slot for; left out are the gaps between one run's release
+ * and the next one's lease (the feeder, BullMQ's fetch), and holds measured
+ * while slots were idle are shorter than once every slot runs (the runs
+ * share the CPU): a 25 % longer hold than measured still keeps the wait
+ * within {@link SLA_HEADROOM}'s margin.
+ */
+export const SLOT_EFFICIENCY = 0.8
 /** Fewer recent gradings than this say too little: the grading time is then at least {@link DEFAULT_GRADING_MS}. */
 export const MIN_GRADING_SAMPLES = 5
 /** Percentile of the recent grading times added to every wait. */
@@ -113,12 +137,21 @@ function percentile (values: readonly number[], p: number): number {
 }
 
 /** The rate and grading time the estimate assumes; see {@link RateEstimate}. */
-export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLastMinute' | 'completedPerWindow' | 'recentGradingMs'>): RateEstimate {
+export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLastMinute' | 'completedPerWindow' | 'recentGradingMs' | 'recentSlotHoldMs'>): RateEstimate {
   const recent = input.recentGradingMs
   const measured = recent.length === 0 ? 0 : percentile(recent, GRADING_PERCENTILE)
   const gradingMs = Math.max(1, recent.length < MIN_GRADING_SAMPLES ? Math.max(measured, DEFAULT_GRADING_MS) : measured)
-  // the high percentile, not the mean: a burst's gradings are the slow ones (cold containers, a busy machine)
-  const floorPerMinute = Math.max(0, input.slots) * 60_000 / gradingMs * FLOOR_EFFICIENCY
+  const holds = input.recentSlotHoldMs ?? []
+  const slotHoldMs = holds.length < MIN_GRADING_SAMPLES ? null : Math.max(1, holds.reduce((n, ms) => n + ms, 0) / holds.length)
+  // Completions measure demand as much as capacity: while refused clients wait out their
+  // Retry-After, slots idle and fewer gradings finish, and a rate from completions alone would
+  // refuse more and more (the exam bench's spiral: 0.72 of 2 cores busy). What a slot can do is
+  // measured by how long a run holds it: the mean, since throughput is slots / mean service time.
+  // Without enough holds, the high percentile of grading times errs low: a burst's gradings are
+  // the slow ones (cold containers, a busy machine).
+  const floorPerMinute = slotHoldMs === null
+    ? Math.max(0, input.slots) * 60_000 / gradingMs * FLOOR_EFFICIENCY
+    : Math.max(0, input.slots) * 60_000 / slotHoldMs * SLOT_EFFICIENCY
   const measuredPerMinute = Math.max(0, input.completedLastMinute)
   // the rate swings with the mix of suites and what else the machine runs (57 to 16 a minute
   // within 100 s in the exam bench): a fast minute is trusted only as far as the last few
@@ -128,7 +161,7 @@ export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLas
   const trustedPerMinute = Math.min(measuredPerMinute, mean)
   // nothing can run without a slot, however fast the last minute was
   const ratePerMinute = input.slots <= 0 ? 0 : Math.max(trustedPerMinute, floorPerMinute)
-  return { ratePerMinute, measuredPerMinute, trustedPerMinute, floorPerMinute, gradingMs }
+  return { ratePerMinute, measuredPerMinute, trustedPerMinute, floorPerMinute, slotHoldMs, gradingMs }
 }
 
 /** Jobs the fair queue would pick before a new submission of `tenant` in `lane`. */
@@ -171,12 +204,15 @@ export function estimateLanes (input: CapacityInput, tenant: string): { rate: Ra
   return { rate, lanes }
 }
 
-/** The estimate for one new submission of `tenant` in `lane`. */
-export function estimateLane (input: CapacityInput, tenant: string, lane: Lane): LaneEstimate {
-  return estimateWith(input, estimateRate(input), tenant, lane)
+/**
+ * The estimate for one new submission of `tenant` in `lane`, accepted while
+ * its wait is within `headroom` of the lane's SLA.
+ */
+export function estimateLane (input: CapacityInput, tenant: string, lane: Lane, headroom = SLA_HEADROOM): LaneEstimate {
+  return estimateWith(input, estimateRate(input), tenant, lane, headroom)
 }
 
-function estimateWith (input: CapacityInput, rate: RateEstimate, tenant: string, lane: Lane): LaneEstimate {
+function estimateWith (input: CapacityInput, rate: RateEstimate, tenant: string, lane: Lane, headroom = SLA_HEADROOM): LaneEstimate {
   const slaMs = input.slaByLane[lane]
   const ahead = jobsAhead(input, tenant, lane)
   // it starts once enough running or earlier jobs finish to leave a slot for it
@@ -185,7 +221,7 @@ function estimateWith (input: CapacityInput, rate: RateEstimate, tenant: string,
     ? null
     : Math.ceil(mustFinish * 60_000 / rate.ratePerMinute + rate.gradingMs)
   if (slaMs === null) return { lane, ahead, estimatedWaitMs, slaMs, accepting: true }
-  const limitMs = slaMs * SLA_HEADROOM
+  const limitMs = slaMs * headroom
   if (estimatedWaitMs !== null && estimatedWaitMs <= limitMs) return { lane, ahead, estimatedWaitMs, slaMs, accepting: true }
   // room comes a whole grading at a time: the wait shrinks only when one of the jobs ahead (or
   // running: when each started is not known) finishes, one every 60 s / rate

@@ -106,9 +106,11 @@ export function createGradeProcessor (deps: GradeDeps) {
     progress?.started()
 
     let lease: Lease | undefined
+    let leasedAt = 0
     let session: SandboxSession | undefined
     try {
       lease = await deps.pool.acquire(data.language, data.lastHost)
+      leasedAt = Date.now()
       const hostLog = log.child({ host: lease.host.id })
       const input = {
         ...sandboxInput(deps, data, lease),
@@ -164,7 +166,12 @@ export function createGradeProcessor (deps: GradeDeps) {
       progress?.stop()
       // The container goes after the verdict is stored; its host slot is held until it has.
       const held = lease
-      const removal = (session?.close() ?? Promise.resolve()).finally(() => { held?.release() })
+      const removal = (session?.close() ?? Promise.resolve()).finally(() => {
+        if (held === undefined) return
+        held.release()
+        // what a slot can do, measured whatever the demand: the capacity estimate's rate (capacity-estimate.ts)
+        void deps.metrics.slotHeld(Date.now() - leasedAt).catch(() => {})
+      })
       if (deps.removals === undefined) await removal
       else void removal
     }

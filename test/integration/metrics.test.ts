@@ -6,7 +6,7 @@ import { Writable } from 'node:stream'
 import { pino, type Logger } from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildMetricsServer } from '../../services/api/routes/metrics.js'
-import { MetricsStore, DURATION_BUCKETS_MS, MAX_LABEL_CHARS } from '../../services/shared/observability/metrics-store.js'
+import { MetricsStore, DURATION_BUCKETS_MS, MAX_LABEL_CHARS, RECENT_GRADINGS } from '../../services/shared/observability/metrics-store.js'
 import { buildTestApp, deadRedis, hostView, type TestApp } from './api/build-test-app.js'
 
 let t: TestApp
@@ -99,6 +99,16 @@ describe('worker metrics recorded in Redis and rendered by /metrics', () => {
     expect(throughput.completedLastMinute).toBe(2)
     // the one that never ran on a host has no grading time
     expect(throughput.recentGradingMs).toEqual([330, 330])
+  })
+
+  it('keeps the recent slot holds, newest first, at most RECENT_GRADINGS of them', async () => {
+    for (let i = 1; i <= RECENT_GRADINGS + 2; i++) await metrics.slotHeld(i)
+    await metrics.slotHeld(Number.NaN)
+    await metrics.slotHeld(-5)
+    const { recentSlotHoldMs } = await metrics.throughput()
+    expect(recentSlotHoldMs).toHaveLength(RECENT_GRADINGS)
+    // a negative one (clock skew) is clamped to 0; one that is no number is not kept
+    expect(recentSlotHoldMs.slice(0, 3)).toEqual([0, RECENT_GRADINGS + 2, RECENT_GRADINGS + 1])
   })
 
   it('observes only the stages a grading reached', async () => {

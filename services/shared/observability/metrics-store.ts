@@ -150,6 +150,12 @@ export interface Throughput {
   completedPerWindow: number[]
   /** Grading time (container create to collect, no queue wait) of the last {@link RECENT_GRADINGS} gradings that ran on a host, newest first, in ms. */
   recentGradingMs: number[]
+  /**
+   * How long each of the last {@link RECENT_GRADINGS} runs held its host slot
+   * (lease to release: the grading, storing its result and removing its
+   * container), newest first, in ms: what the slots can do, whatever the demand.
+   */
+  recentSlotHoldMs: number[]
 }
 
 /** One attempt that failed with a retryable fault, reported to {@link MetricsStore.retried}. */
@@ -191,6 +197,9 @@ const label = (value: string | undefined): string => (value ?? '').slice(0, MAX_
 const duration = (ms: number | undefined): number | undefined =>
   typeof ms === 'number' && Number.isFinite(ms) ? Math.max(0, ms) : undefined
 
+/** A stored list of durations, anything that is not one left out. */
+const durations = (stored: readonly string[]): number[] => stored.map(Number).filter(ms => Number.isFinite(ms) && ms >= 0)
+
 /** The bucket an observation is counted in: the smallest bound at or above it. */
 const bucketOf = (ms: number): string => String(DURATION_BUCKETS_MS.find(le => ms <= le) ?? '+Inf')
 
@@ -214,6 +223,7 @@ export class MetricsStore {
   /** Gradings finished in one second (epoch seconds); a counter of its own, so the last minute is one MGET. */
   private secondKey (epochS: number): string { return `${this.prefix}:metrics:graded-at:${epochS}` }
   private get recentKey (): string { return `${this.prefix}:metrics:recent-grading-ms` }
+  private get holdKey (): string { return `${this.prefix}:metrics:recent-slot-hold-ms` }
 
   /**
    * Counts one finished grading: its verdict, its host, its end-to-end time
@@ -248,22 +258,34 @@ export class MetricsStore {
   }
 
   /**
-   * Gradings finished over the last minute and the recent grading times: what
-   * the API's capacity estimate needs, read in one transaction (60 small
-   * counters in one MGET, one list).
+   * Records how long one run held its host slot, from its lease to its
+   * release (after its container is removed), whatever its outcome.
+   */
+  async slotHeld (holdMs: number): Promise<void> {
+    const ms = duration(holdMs)
+    if (ms === undefined) return
+    await this.exec(this.redis.multi().lpush(this.holdKey, String(Math.round(ms))).ltrim(this.holdKey, 0, RECENT_GRADINGS - 1))
+  }
+
+  /**
+   * Gradings finished over the last minutes, the recent grading times and
+   * slot holds: what the API's capacity estimate needs, read in one
+   * transaction (the per-second counters in one MGET, two lists).
    */
   async throughput (nowMs = Date.now()): Promise<Throughput> {
     const nowS = Math.floor(nowMs / 1000)
     // the current second is still filling: the window is the RATE_WINDOW_S seconds before it, plus it
     const keys = Array.from({ length: RATE_WINDOW_S * RATE_WINDOWS }, (_, i) => this.secondKey(nowS - i))
-    const [counts, recent] = await this.exec(this.redis.multi().mget(...keys).lrange(this.recentKey, 0, RECENT_GRADINGS - 1)) as [Array<string | null>, string[]]
+    const [counts, recent, holds] = await this.exec(this.redis.multi().mget(...keys)
+      .lrange(this.recentKey, 0, RECENT_GRADINGS - 1).lrange(this.holdKey, 0, RECENT_GRADINGS - 1)) as [Array<string | null>, string[], string[]]
     const perWindow = Array.from({ length: RATE_WINDOWS }, (_, w) => counts
       .slice(w * RATE_WINDOW_S, (w + 1) * RATE_WINDOW_S)
       .reduce((n: number, c) => n + (c === null ? 0 : Number(c) || 0), 0))
     return {
       completedLastMinute: perWindow[0]!,
       completedPerWindow: perWindow,
-      recentGradingMs: recent.map(Number).filter(ms => Number.isFinite(ms) && ms >= 0),
+      recentGradingMs: durations(recent),
+      recentSlotHoldMs: durations(holds),
     }
   }
 

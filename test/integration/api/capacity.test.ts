@@ -7,7 +7,7 @@ import { MetricsStore } from '../../../services/shared/observability/metrics-sto
 import type { Submission } from '../../../services/shared/contracts/submission-schema.js'
 import { python, startTestGrader, type TestGrader } from '../../helpers/grader.js'
 import type { CapacityView } from '../../../services/api/routes/v1/capacity/capacity-schema.js'
-import { SLA_HEADROOM } from '../../../services/api/capacity-estimate.js'
+import { SLA_HEADROOM, SLOT_EFFICIENCY } from '../../../services/api/capacity-estimate.js'
 import { ADMISSION_WINDOW_MS, Admissions } from '../../../services/api/admission.js'
 import { Redis } from 'ioredis'
 import { PROMISE_GRACE_MS, RetryPromises } from '../../../services/api/retry-promises.js'
@@ -160,6 +160,9 @@ describe('honest backpressure', () => {
       expect(lane.pending, JSON.stringify(view)).toBe(0)
     }
     expect(view.measuredPerMinute).toBeGreaterThanOrEqual(2)
+    // what the slots manage comes from how long the runs before held them, not from how many came
+    expect(view.slotHoldMs, JSON.stringify(view)).toBeGreaterThan(0)
+    expect(view.floorPerMinute).toBeCloseTo(view.slots * 60_000 / view.slotHoldMs! * SLOT_EFFICIENCY, 0)
     // the bootstrap key is a global admin: it sees every tenant with waiting jobs (none now)
     expect(view.tenants).toEqual([])
   }, 60_000)

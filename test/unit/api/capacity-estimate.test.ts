@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  DEFAULT_GRADING_MS, estimateLane, estimateLanes, estimateRate, FLOOR_EFFICIENCY, jobsAhead, MIN_GRADING_SAMPLES, NO_CAPACITY_RETRY_S, SLA_HEADROOM,
+  DEFAULT_GRADING_MS, estimateLane, estimateLanes, estimateRate, FLOOR_EFFICIENCY, jobsAhead, MIN_GRADING_SAMPLES, NO_CAPACITY_RETRY_S, SLA_HEADROOM, SLOT_EFFICIENCY,
   type CapacityInput, type LaneDepth,
 } from '../../../services/api/capacity-estimate.js'
 
@@ -48,6 +48,22 @@ describe('estimateRate', () => {
     expect(rising.ratePerMinute).toBe(40)
     const falling = estimateRate({ slots: 2, completedLastMinute: 16, completedPerWindow: [16, 57, 50], recentGradingMs: Array(20).fill(10_000) })
     expect(falling.ratePerMinute).toBe(16)
+  })
+
+  it('takes what the slots manage from how long runs hold them, however few finished (demand, not capacity)', () => {
+    // refused clients waiting out their Retry-After: 6 gradings in the last minute on 2 slots held 2 s each
+    const idle = estimateRate({ slots: 2, completedLastMinute: 6, completedPerWindow: [6, 6, 6], recentGradingMs: Array(20).fill(1_500), recentSlotHoldMs: Array(20).fill(2_000) })
+    expect(idle.slotHoldMs).toBe(2_000)
+    expect(idle.floorPerMinute).toBe(2 * 30 * SLOT_EFFICIENCY)
+    expect(idle.ratePerMinute).toBe(idle.floorPerMinute)
+    // the mean hold, not a percentile: throughput is slots / mean service time
+    expect(estimateRate({ slots: 1, completedLastMinute: 0, recentGradingMs: [], recentSlotHoldMs: [1_000, 1_000, 1_000, 1_000, 6_000] }).slotHoldMs).toBe(2_000)
+  })
+
+  it('keeps the grading-time floor until enough slot holds were recorded', () => {
+    const few = estimateRate({ slots: 2, completedLastMinute: 0, recentGradingMs: Array(10).fill(1_000), recentSlotHoldMs: Array(MIN_GRADING_SAMPLES - 1).fill(100) })
+    expect(few.slotHoldMs).toBeNull()
+    expect(few.floorPerMinute).toBe(2 * 60 * FLOOR_EFFICIENCY)
   })
 
   it('has no rate without a slot, whatever the last minute did', () => {

@@ -170,7 +170,7 @@ describe('fair queue and grading rate', () => {
         return [{ tenant: 'uni-a', lane: 'exam' as const, pending: 12 }, { tenant: 'uni-b', lane: 'practice' as const, pending: 3 }]
       },
     },
-    throughput: { throughput: async () => ({ completedLastMinute: 42, completedPerWindow: [42], recentGradingMs: [900] }) },
+    throughput: { throughput: async () => ({ completedLastMinute: 42, completedPerWindow: [42], recentGradingMs: [900], recentSlotHoldMs: [1_000] }) },
     registry: new Registry(),
   })
 

@@ -29,9 +29,11 @@ const TenantPendingSchema = Type.Object({
 
 /** `GET /v1/capacity`. */
 export const CapacitySchema = Type.Object({
-  ratePerMinute: Type.Number({ minimum: 0, description: 'Gradings per minute the estimates assume: the trusted measured rate, or the floor the slots should manage when that is higher' }),
+  ratePerMinute: Type.Number({ minimum: 0, description: 'Gradings per minute the estimates assume: the trusted measured rate, or the floor the slots manage when that is higher' }),
   measuredPerMinute: Type.Integer({ minimum: 0, description: 'Gradings finished in the last 60 s' }),
   trustedPerMinute: Type.Number({ minimum: 0, description: 'The slower of the last minute and the mean of the last 3: the measured rate the estimate trusts (a fast minute counts only as far as the ones before bear it out)' }),
+  floorPerMinute: Type.Number({ minimum: 0, description: 'What the slots manage whatever the demand: slots / mean slot hold of the recent runs × 0.8 (before 5 runs were recorded: slots / grading time × 0.5), per minute' }),
+  slotHoldMs: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Mean time the recent runs held their slot (lease to release), in ms; null before 5 runs were recorded' }),
   gradingMs: Type.Integer({ minimum: 0, description: 'Grading time the estimates add (95th percentile of the recent ones), in ms' }),
   slots: Type.Integer({ minimum: 0, description: 'Gradings the usable Docker hosts can run at once' }),
   inFlight: Type.Integer({ minimum: 0, description: 'Gradings running now' }),

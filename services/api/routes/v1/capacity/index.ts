@@ -48,6 +48,8 @@ export const capacityRoutes: FastifyPluginAsyncTypebox<CapacityRoutesOptions> = 
       ratePerMinute: Math.round(rate.ratePerMinute * 100) / 100,
       measuredPerMinute: rate.measuredPerMinute,
       trustedPerMinute: Math.round(rate.trustedPerMinute * 100) / 100,
+      floorPerMinute: Math.round(rate.floorPerMinute * 100) / 100,
+      slotHoldMs: rate.slotHoldMs === null ? null : Math.round(rate.slotHoldMs),
       gradingMs: Math.round(rate.gradingMs),
       slots: reading.slots,
       inFlight: reading.inFlight,
