@@ -1,4 +1,5 @@
 import Docker from 'dockerode'
+import type { Lane } from '../shared/contracts/vocabulary.js'
 import type { HostState } from '../shared/store/host-registry.js'
 import { dockerOptions, hostId } from './docker-endpoint.js'
 import { dockerodeDaemon, type HostDaemon } from './host-daemon.js'
@@ -35,6 +36,8 @@ export class DockerHost {
   readonly daemon: HostDaemon
   readonly lifecycle: HostLifecycle
   inFlight = 0
+  /** Of {@link inFlight}, the runs of the interactive lane. */
+  interactiveInFlight = 0
   images = new Map<string, RuntimeImage>()
   /** OCI runtimes the daemon offers (`runc`, maybe `runsc`…), read once it answers. */
   runtimes = new Set<string>()
@@ -49,9 +52,12 @@ export class DockerHost {
   /** Aborted when the host's in-flight runs must be given up and retried elsewhere. */
   runs = new AbortController()
   probes = 0
+  /** Slots only the interactive lane may take, on top of the concurrency (GRADER_INTERACTIVE_SLOTS). */
+  readonly interactiveSlots: number
 
   constructor (readonly endpoint: string, public concurrency: number, options: HostPoolOptions, deps: DockerHostDeps) {
     this.id = hostId(endpoint)
+    this.interactiveSlots = options.interactiveSlots
     // Building a client opens no connection: a host that is down costs nothing here.
     this.docker = new Docker(dockerOptions(endpoint))
     this.daemon = (deps.daemonFor ?? dockerodeDaemon)(this.docker, endpoint)
@@ -70,6 +76,22 @@ export class DockerHost {
     return 0
   }
 
+  /** Slots held for the interactive lane now: its own ones while the host takes work at all, none otherwise. */
+  get reserve (): number { return this.capacity > 0 ? this.interactiveSlots : 0 }
+
   get load (): number { return this.inFlight / Math.max(1, this.capacity) }
   get hasRoom (): boolean { return this.inFlight < this.capacity }
+
+  /**
+   * Whether a run of `lane` may start here now. The interactive lane may
+   * take the reserve as well as the shared slots; the other lanes share
+   * `capacity` with the interactive runs past the reserve, so interactive
+   * runs up to the reserve never take a shared slot from them.
+   */
+  hasRoomFor (lane: Lane): boolean {
+    if (lane === INTERACTIVE) return this.inFlight < this.capacity + this.reserve
+    return this.inFlight - Math.min(this.interactiveInFlight, this.reserve) < this.capacity
+  }
 }
+
+const INTERACTIVE: Lane = 'interactive'

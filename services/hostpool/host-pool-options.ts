@@ -30,6 +30,12 @@ export const HostPoolEnvSchema = Type.Object({
    * (save from one, load into the other) instead of simply never being chosen for that language. @defaultValue false
    */
   GRADER_IMAGE_SYNC: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  /**
+   * Run slots per host, on top of GRADER_HOST_CONCURRENCY, that only the
+   * `interactive` lane may take: a student at the keyboard does not wait for
+   * a slot behind an exam or a flood. `0` turns them off. @defaultValue 1
+   */
+  GRADER_INTERACTIVE_SLOTS: Type.Integer({ minimum: 0, maximum: 64, default: 1 }),
   /** First wait before recycling a host again that fell over soon after its last recycle, in ms; doubles each time. @defaultValue 10000 */
   GRADER_RECYCLE_BACKOFF_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 })
@@ -75,6 +81,8 @@ export interface HostPoolOptions {
   recycleBackoffMs: number
   /** Copy missing runtime images between hosts. */
   imageSync: boolean
+  /** Slots per host only the interactive lane may take, on top of its concurrency. */
+  interactiveSlots: number
   /** See HOST_POOL_BUDGETS. */
   imageSyncTimeoutMs: number
   acquireWaitMs: number
@@ -101,6 +109,7 @@ export function loadHostPoolOptions (env: NodeJS.ProcessEnv = process.env): Host
     recycleTimeoutMs: e.GRADER_RECYCLE_TIMEOUT_MS,
     recycleBackoffMs: e.GRADER_RECYCLE_BACKOFF_MS,
     imageSync: e.GRADER_IMAGE_SYNC === 'true',
+    interactiveSlots: e.GRADER_INTERACTIVE_SLOTS,
     imageSyncTimeoutMs: HOST_POOL_BUDGETS.imageSyncTimeoutMs,
     acquireWaitMs: HOST_POOL_BUDGETS.acquireWaitMs,
     acquireRecheckMs: HOST_POOL_BUDGETS.acquireRecheckMs,

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode'
 import type { Logger } from 'pino'
 import type { HostControl, HostView } from '../shared/store/host-registry.js'
+import type { Lane } from '../shared/contracts/vocabulary.js'
 import { DockerHost, type RuntimeImage } from './docker-host.js'
 import type { HostDaemon } from './host-daemon.js'
 import type { HostLifecycleState } from './host-lifecycle.js'
@@ -72,6 +73,9 @@ export class HostPool {
   /** Most runs the pool could take at once with every host healthy. */
   get capacity (): number { return this.hosts.reduce((n, h) => n + h.concurrency, 0) }
 
+  /** Slots the interactive lane may take on top of {@link capacity}, with every host healthy. */
+  get reserve (): number { return this.hosts.reduce((n, h) => n + h.interactiveSlots, 0) }
+
   get (id: string): DockerHost | undefined { return this.hosts.find(h => h.id === id) }
 
   /** Probes every host once (so start-up knows what it has), then keeps probing each on its own timer. */
@@ -140,8 +144,8 @@ export class HostPool {
   }
 
   /** See HostScheduler.acquire: the lease carries the host, the image and the OCI runtime. */
-  async acquire (language: string, avoid?: string): Promise<Lease> {
-    return await this.scheduler.acquire(language, avoid)
+  async acquire (language: string, avoid?: string, lane?: Lane): Promise<Lease> {
+    return await this.scheduler.acquire(language, avoid, lane)
   }
 
   private changed (host: DockerHost, next: HostLifecycleState): void {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { DEFAULT_LANE, type Lane } from '../shared/contracts/vocabulary.js'
 import { GraderError } from '../shared/errors/grader-error.js'
 import type { DockerHost, RuntimeImage } from './docker-host.js'
 import type { HostPoolOptions } from './host-pool-options.js'
@@ -47,9 +48,11 @@ export class HostScheduler {
    * Reserves a slot on the best host for `language`, waiting while every
    * usable host is full. `avoid` names a host to skip when another can take
    * the run (a retry goes elsewhere). Fails at once, retryably, when no host
-   * could take it even if it were empty and none may come back.
+   * could take it even if it were empty and none may come back. A run of
+   * the `interactive` lane may also take a host's reserve
+   * (DockerHost.hasRoomFor); no other lane ever does.
    */
-  async acquire (language: string, avoid?: string): Promise<Lease> {
+  async acquire (language: string, avoid?: string, lane: Lane = DEFAULT_LANE): Promise<Lease> {
     const giveUpAt = this.deps.now() + this.options.acquireWaitMs
     for (;;) {
       if (this.stopped) throw new GraderError('no_host_available', 'the worker is stopping')
@@ -63,10 +66,10 @@ export class HostScheduler {
         await this.changed(this.options.acquireRecheckMs)
         continue
       }
-      const free = candidates.filter(h => h.hasRoom)
+      const free = candidates.filter(h => h.hasRoomFor(lane))
       const preferred = free.filter(h => h.id !== avoid)
       const pick = (preferred.length > 0 ? preferred : free).sort((a, b) => a.load - b.load)[0]
-      if (pick !== undefined) return this.lease(pick, pick.images.get(language)!)
+      if (pick !== undefined) return this.lease(pick, pick.images.get(language)!, lane)
       await this.changed()
     }
   }
@@ -84,8 +87,10 @@ export class HostScheduler {
     })
   }
 
-  private lease (host: DockerHost, image: RuntimeImage): Lease {
+  private lease (host: DockerHost, image: RuntimeImage, lane: Lane): Lease {
+    const interactive = lane === 'interactive'
     host.inFlight++
+    if (interactive) host.interactiveInFlight++
     let released = false
     const runtime = this.runtimeFor(host, image)
     return {
@@ -97,6 +102,7 @@ export class HostScheduler {
         if (released) return
         released = true
         host.inFlight--
+        if (interactive) host.interactiveInFlight--
         this.wake()
       },
     }

@@ -1,5 +1,6 @@
 import type { ContainerCreateOptions } from 'dockerode'
 import { LIMITS, type Limits } from '../shared/config/limits.js'
+import type { Lane } from '../shared/contracts/vocabulary.js'
 
 /** Uids baked into every runtime image (see images/<language>/Dockerfile). */
 export const AGENT_USER = '10001:10001'
@@ -73,17 +74,36 @@ export interface ContainerSpecInput {
    * a path). Absent: the daemon's default profile, which is never disabled.
    */
   seccompProfile?: string
+  /**
+   * The container's CPU weight against the host's other containers when the
+   * CPU is contended (Docker's `CpuShares`; see {@link cpuSharesFor}).
+   * Absent: Docker's default, 1024.
+   */
+  cpuShares?: number
+}
+
+/**
+ * CPU weight of an interactive run: 4 × Docker's default, so a student at
+ * the keyboard gets the CPU first when exam and flood runs take every core
+ * (weights only matter under contention; the quota still caps each run).
+ */
+export const INTERACTIVE_CPU_SHARES = 4096
+
+/** The CPU weight of a run of `lane`: {@link INTERACTIVE_CPU_SHARES} for interactive, Docker's default for the rest. */
+export function cpuSharesFor (lane: Lane | undefined): number | undefined {
+  return lane === 'interactive' ? INTERACTIVE_CPU_SHARES : undefined
 }
 
 /**
  * The limits of a container that `docker update` can change while it runs:
  * a warm container is given its run's values this way (see SandboxSession.retune).
  */
-export function cgroupLimits (limits: Pick<Limits, 'cpus' | 'pids'>): { CpuPeriod: number, CpuQuota: number, PidsLimit: number } {
+export function cgroupLimits (limits: Pick<Limits, 'cpus' | 'pids'>, cpuShares?: number): { CpuPeriod: number, CpuQuota: number, PidsLimit: number, CpuShares?: number } {
   return {
     PidsLimit: limits.pids,
     CpuPeriod: CPU_PERIOD_US,
     CpuQuota: Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)),
+    ...(cpuShares === undefined ? {} : { CpuShares: cpuShares }),
   }
 }
 
@@ -149,7 +169,7 @@ export function buildContainerSpec (input: ContainerSpecInput): ContainerCreateO
       Memory: memoryBytes,
       MemorySwap: memoryBytes,
       // Fork bombs stop at the pids limit; CPU is a quota per period.
-      ...cgroupLimits(limits),
+      ...cgroupLimits(limits, input.cpuShares),
       Ulimits: [
         { Name: 'fsize', Soft: MAX_FILE_BYTES, Hard: MAX_FILE_BYTES },
         { Name: 'nofile', Soft: 256, Hard: 256 },

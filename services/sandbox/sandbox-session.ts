@@ -201,18 +201,19 @@ export class SandboxSession {
   }
 
   /**
-   * Gives a warm container the CPU and pids limits of the run it is handed
-   * to, through the Docker API on the running container, before any of the
+   * Gives a warm container the CPU and pids limits (and CPU weight, when the
+   * run has one) of the run it is handed to, through the Docker API on the
+   * running container, before any of the
    * run's files arrive. Memory cannot be changed this way (the tmpfs sizes
    * follow it), so a run asking for another memory limit never gets here: it
    * runs cold (see WarmPool).
    */
-  async retune (limits: Limits): Promise<void> {
+  async retune (limits: Limits, cpuShares?: number): Promise<void> {
     if (this.ran) throw new GraderError('container_failed', 'limits are set before the run, never during it')
     if (limits.memoryMb !== this.limits.memoryMb) throw new GraderError('container_failed', 'a warm container cannot change its memory limit')
-    if (limits.cpus !== this.limits.cpus || limits.pids !== this.limits.pids) {
+    if (limits.cpus !== this.limits.cpus || limits.pids !== this.limits.pids || cpuShares !== undefined) {
       try {
-        await abortable(this.container.update(cgroupLimits(limits)), this.signal)
+        await abortable(this.container.update(cgroupLimits(limits, cpuShares)), this.signal)
       } catch (err) {
         throw fault(err, this.signal)
       }

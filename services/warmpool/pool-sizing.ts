@@ -8,6 +8,11 @@ export interface HostLoad {
   capacity: number
   /** Runs on it now, warm or cold. */
   inFlight: number
+  /**
+   * Slots the interactive lane holds on it past `capacity`, counted while
+   * interactive runs came lately (see WarmPool.take). @defaultValue 0
+   */
+  reserve?: number
   /** Warm containers ready on it, of every image. */
   idle: number
   /** Warm containers being created on it now. */
@@ -36,14 +41,16 @@ export function poolTarget (size: number, host: Pick<HostLoad, 'state' | 'draini
 /**
  * Whether one more warm container may be created on the host now:
  * - never while every slot runs a submission: a fill would take the CPU a
- *   cold run under load needs, so under full load the pool waits;
+ *   cold run under load needs, so under full load the pool waits; slots the
+ *   interactive lane holds count as free while they are, so the container
+ *   an interactive run takes is there again before the next one;
  * - one creation at a time per host;
  * - warm containers and runs together stay within the host's memory share,
  *   each counted at its memory limit.
  */
 export function roomForOneMore (host: HostLoad, memoryMb: number, memoryShare: number): boolean {
   if (host.filling > 0) return false
-  if (host.inFlight >= host.capacity) return false
+  if (host.inFlight >= host.capacity + (host.reserve ?? 0)) return false
   if (host.memoryBytes === null) return true
   const heldBytes = (host.inFlight + host.idle + 1) * memoryMb * 1024 * 1024
   return heldBytes <= host.memoryBytes * memoryShare

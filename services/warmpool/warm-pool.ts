@@ -1,9 +1,12 @@
 import type { Logger } from 'pino'
 import type { RuntimeImage } from '../hostpool/docker-host.js'
 import type { Limits } from '../shared/config/limits.js'
+import { DEFAULT_LANE, type Lane } from '../shared/contracts/vocabulary.js'
 import type { HostPoolView, HostState } from '../shared/store/host-registry.js'
 import { poolTarget, poolUsable, roomForOneMore } from './pool-sizing.js'
 import type { WarmPoolOptions } from './warm-pool-options.js'
+
+const INTERACTIVE: Lane = 'interactive'
 
 /** What the pool reads of a host (a DockerHost is one). */
 export interface PoolHost {
@@ -11,6 +14,8 @@ export interface PoolHost {
   readonly state: HostState
   readonly draining: boolean
   readonly capacity: number
+  /** Slots only the interactive lane may take, past `capacity` (DockerHost.reserve). */
+  readonly reserve: number
   readonly inFlight: number
   readonly images: ReadonlyMap<string, RuntimeImage>
   readonly memoryBytes: number | null
@@ -21,8 +26,8 @@ export interface WarmSession {
   readonly containerId: string
   /** False once its agent is gone (the container died while it waited): never handed out. */
   readonly usable: boolean
-  /** Sets the run's CPU and pids limits; throws if it cannot. */
-  retune: (limits: Limits) => Promise<void>
+  /** Sets the run's CPU and pids limits, and its CPU weight when it has one; throws if it cannot. */
+  retune: (limits: Limits, cpuShares?: number) => Promise<void>
   /** Names the container after its submission, best effort. */
   nameFor: (submissionId: string) => void
   close: () => Promise<void>
@@ -73,6 +78,8 @@ interface HostPoolState<S> {
   misses: number
   /** Epoch ms of recent takes (hits and misses), for sizing by demand. */
   takes: number[]
+  /** Epoch ms of recent takes by interactive runs: while there are some, the host's reserve holds a container. */
+  interactiveTakes: number[]
   /** No fill before this epoch ms (after a failed one). */
   backoffUntil: number
 }
@@ -123,13 +130,23 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
    * (the run goes cold). `lease` is the slot the scheduler gave the run:
    * the container must be on its host, of its image and runtime.
    */
-  async take (lease: { host: H, image: RuntimeImage, runtime?: string }, limits: Limits, submissionId: string): Promise<S | undefined> {
+  async take (lease: { host: H, image: RuntimeImage, runtime?: string }, limits: Limits, submissionId: string,
+    run: { lane?: Lane, cpuShares?: number } = {}): Promise<S | undefined> {
+    const lane = run.lane ?? DEFAULT_LANE
     if (!this.enabled) return undefined
     const st = this.hostState(lease.host.id)
     st.takes.push(this.now())
-    const i = st.idle.findIndex(e => e.language === lease.image.language && e.ref === lease.image.ref &&
-      e.runtime === lease.runtime && e.memoryMb === limits.memoryMb && !this.aged(e) && e.session.usable)
-    if (i < 0) {
+    if (lane === INTERACTIVE) st.interactiveTakes.push(this.now())
+    const fits = (e: Entry<S>) => e.language === lease.image.language && e.ref === lease.image.ref &&
+      e.runtime === lease.runtime && e.memoryMb === limits.memoryMb && !this.aged(e) && e.session.usable
+    const i = st.idle.findIndex(fits)
+    // The last fitting container of a host whose shared slots are all taken (this run's
+    // included) is kept for the interactive lane while it has come lately: its runs start in the
+    // reserve, and a cold start there is what the reserve is for avoiding. Other runs then go
+    // cold, as they would have once the pool ran dry under that load.
+    const keptForInteractive = lane !== INTERACTIVE && i >= 0 && this.reserveOf(lease.host, st) > 0 &&
+      lease.host.inFlight >= lease.host.capacity && st.idle.filter(fits).length <= 1
+    if (i < 0 || keptForInteractive) {
       st.misses++
       this.refill()
       return undefined
@@ -138,7 +155,7 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
     st.inUse++
     void entry.session.closed.then(() => { st.inUse-- })
     try {
-      await entry.session.retune(limits)
+      await entry.session.retune(limits, run.cpuShares)
     } catch (err) {
       this.deps.log.warn({ err, host: lease.host.id, containerId: entry.session.containerId }, 'warm container could not take the run\'s limits: running cold')
       st.misses++
@@ -211,7 +228,7 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
         const limits = this.deps.limitsFor(image.language)
         // Read field by field: a host's capacity is a getter, which spreading an instance would drop.
         const load = {
-          state: host.state, draining: host.draining, capacity: host.capacity, inFlight: host.inFlight,
+          state: host.state, draining: host.draining, capacity: host.capacity, reserve: this.reserveOf(host, st), inFlight: host.inFlight,
           memoryBytes: host.memoryBytes, idle: st.idle.length, filling: st.filling,
         }
         if (!roomForOneMore(load, limits.memoryMb, this.options.memoryShare)) break
@@ -266,6 +283,13 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
     return poolTarget(this.options.size, host, st.takes.length)
   }
 
+  /** The host's interactive reserve while interactive runs came within the demand window, else 0. */
+  private reserveOf (host: H, st: HostPoolState<S>): number {
+    const since = this.now() - this.options.demandWindowMs
+    st.interactiveTakes = st.interactiveTakes.filter(t => t >= since)
+    return st.interactiveTakes.length > 0 ? host.reserve : 0
+  }
+
   private aged (entry: Entry<S>): boolean {
     return this.now() - entry.createdAt > this.options.maxIdleMs
   }
@@ -273,7 +297,7 @@ export class WarmPool<H extends PoolHost, S extends WarmSession> {
   private hostState (id: string): HostPoolState<S> {
     let st = this.state.get(id)
     if (st === undefined) {
-      st = { idle: [], filling: 0, inUse: 0, created: 0, discarded: 0, hits: 0, misses: 0, takes: [], backoffUntil: 0 }
+      st = { idle: [], filling: 0, inUse: 0, created: 0, discarded: 0, hits: 0, misses: 0, takes: [], interactiveTakes: [], backoffUntil: 0 }
       this.state.set(id, st)
     }
     return st

@@ -3,6 +3,8 @@ import type { Logger } from 'pino'
 import type { GradingJob } from '../shared/contracts/job-schema.js'
 import type { FairQueue } from '../shared/queue/fair-queue.js'
 
+const INTERACTIVE = 'interactive'
+
 /** Fallback feed interval, in ms: wake-ups and job ends normally kick the feeder long before. */
 export const FEED_INTERVAL_MS = 500
 /**
@@ -25,6 +27,12 @@ export interface FairFeederDeps {
   jobOptions: (job: GradingJob) => JobsOptions
   /** This worker's free run slots now: host slots minus runs in flight. */
   freeSlots: () => number
+  /**
+   * Free slots now counting the hosts' interactive reserve too: a job of the
+   * `interactive` lane may take one when {@link freeSlots} has none.
+   * @defaultValue {@link freeSlots}: no reserve
+   */
+  freeSlotsForInteractive?: () => number
   /**
    * Whether a reclaimed job should still be graded: false once its
    * submission is deleted or done (its BullMQ job may be completed and
@@ -98,10 +106,15 @@ export class FairFeeder {
       if (Date.now() - this.lastSweepAt >= SWEEP_EVERY_MS) await this.sweep()
       for (let n = 0; n < MAX_PER_PASS && !this.stopped; n++) {
         const free = this.deps.freeSlots()
-        if (free <= 0) break
+        const reserve = this.deps.freeSlotsForInteractive?.() ?? free
+        if (free <= 0 && reserve <= 0) break
         const waiting = await this.deps.grading.getJobCountByTypes('waiting', 'prioritized')
-        if (waiting >= free) break
-        const picked = await this.deps.fair.pick()
+        // past the shared slots, only an interactive job may come, into the reserve: so every
+        // job in BullMQ still has a slot it may take, and no other lane's job ever holds one
+        // of the reserve's places
+        const picked = waiting < free
+          ? await this.deps.fair.pick()
+          : waiting < reserve ? await this.deps.fair.pick(undefined, INTERACTIVE) : undefined
         if (picked === undefined) break
         await this.admit(picked.job)
       }

@@ -3,8 +3,10 @@ import type { Logger } from 'pino'
 import type { HostPool, Lease } from '../hostpool/host-pool.js'
 import type { RunProgress } from '../sandbox/sandbox-run.js'
 import { SandboxSession, type SandboxOpenInput } from '../sandbox/sandbox-session.js'
+import { cpuSharesFor } from '../sandbox/container-spec.js'
 import { decideVerdict } from '../sandbox/verdict.js'
 import type { GradingJob, SuiteCollection } from '../shared/contracts/job-schema.js'
+import type { Lane } from '../shared/contracts/vocabulary.js'
 import type { Result } from '../shared/contracts/submission-schema.js'
 import { GraderError, isGraderError } from '../shared/errors/grader-error.js'
 import type { DeliveryQueue } from '../delivery/delivery-queue.js'
@@ -60,8 +62,8 @@ export interface GradeDeps {
 }
 
 /** A warm container from the pool when it has one for this run, else a cold one opened now. */
-async function openContainer (deps: Pick<GradeDeps, 'warm'>, lease: Lease, input: SandboxOpenInput & { submissionId: string }, log: Logger): Promise<{ session: SandboxSession, warm: boolean }> {
-  const warm = await deps.warm?.take(lease, input.limits, input.submissionId)
+async function openContainer (deps: Pick<GradeDeps, 'warm'>, lease: Lease, input: SandboxOpenInput & { submissionId: string }, lane: Lane | undefined, log: Logger): Promise<{ session: SandboxSession, warm: boolean }> {
+  const warm = await deps.warm?.take(lease, input.limits, input.submissionId, { lane, ...(input.cpuShares === undefined ? {} : { cpuShares: input.cpuShares }) })
   if (warm !== undefined) {
     warm.handedOver()
     return { session: warm, warm: true }
@@ -109,16 +111,17 @@ export function createGradeProcessor (deps: GradeDeps) {
     let leasedAt = 0
     let session: SandboxSession | undefined
     try {
-      lease = await deps.pool.acquire(data.language, data.lastHost)
+      lease = await deps.pool.acquire(data.language, data.lastHost, data.lane)
       leasedAt = Date.now()
       const hostLog = log.child({ host: lease.host.id })
       const input = {
         ...sandboxInput(deps, data, lease),
         strictComparisons: data.strictComparisons,
         isolation: data.isolation ?? 'split',
+        cpuShares: cpuSharesFor(data.lane),
         ...(progress !== undefined ? { onProgress: (p: RunProgress) => { progress.update(p) } } : {}),
       }
-      const opened = await openContainer(deps, lease, input, hostLog)
+      const opened = await openContainer(deps, lease, input, data.lane, hostLog)
       session = opened.session
       // Tracked from now on, so whoever waits for the worker's removals also waits for this run's.
       deps.removals?.add(session.closed)

@@ -126,7 +126,7 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
         const control = (await hosts.controls())[event.hostId]
         if (control) pool.applyControl(event.hostId, control)
         // Take as many jobs at once as the hosts now have slots.
-        if (worker !== undefined) worker.concurrency = Math.max(1, pool.capacity)
+        if (worker !== undefined) worker.concurrency = Math.max(1, pool.capacity + pool.reserve)
         feeder?.kick()
       }
       await beat()
@@ -142,15 +142,20 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
   const grade = createGradeProcessor({
     pool, metrics, store, workerId: config.workerId, log, seccompProfile, prefix: config.prefix, progress, batches, deliveries, warm, removals,
   })
-  // Runs in flight on this worker: the feeder moves a job from the fair queue only into a free slot.
+  // Runs in flight on this worker (and of them, the interactive lane's): the feeder moves a job
+  // from the fair queue only into a free slot, counted as the hosts count theirs (DockerHost.hasRoomFor).
   let inFlight = 0
+  let interactiveInFlight = 0
   const processor: typeof grade = async job => {
+    const interactive = job.data.lane === 'interactive'
     inFlight++
+    if (interactive) interactiveInFlight++
     feeder?.kick()
     try {
       return await grade(job)
     } finally {
       inFlight--
+      if (interactive) interactiveInFlight--
       feeder?.kick()
     }
   }
@@ -158,7 +163,8 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     // BullMQ blocks on this connection: it must retry forever rather than fail commands.
     connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
     prefix: config.prefix,
-    concurrency: Math.max(1, pool.capacity),
+    // the interactive reserve too: the feeder lets only interactive jobs past the shared slots
+    concurrency: Math.max(1, pool.capacity + pool.reserve),
     // A dead worker's job is handed to another one after about this long (BullMQ's stalled check).
     lockDuration: config.jobLockMs,
     stalledInterval: config.jobLockMs,
@@ -186,7 +192,8 @@ export async function startWorker (config: Config, redis: Redis, log: Logger,
     fair,
     grading,
     jobOptions: job => gradingJobOptions(config, job.submissionId),
-    freeSlots: () => pool.capacity - inFlight,
+    freeSlots: () => pool.capacity - (inFlight - Math.min(interactiveInFlight, pool.reserve)),
+    freeSlotsForInteractive: () => pool.capacity + pool.reserve - inFlight,
     stillWanted: async id => {
       const submission = await store.get(id)
       return submission !== null && submission.state !== 'done'

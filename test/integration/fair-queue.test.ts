@@ -85,6 +85,20 @@ describe('fair queue', () => {
     expect(picks.map(p => p.lane)).toEqual(['exam', 'interactive', 'practice', 'practice', 'practice', 'practice'])
   })
 
+  it('picks only the lane asked for, in the tenants\' fair order, and leaves the rest waiting', async () => {
+    await addMany('a', 2, 1, 'exam')
+    const [aInteractive] = await addMany('a', 1, 1, 'interactive')
+    const [bInteractive] = await addMany('b', 1, 1, 'interactive')
+    const first = await fair.pick(undefined, 'interactive')
+    const second = await fair.pick(undefined, 'interactive')
+    expect([first?.job.submissionId, second?.job.submissionId].sort()).toEqual([aInteractive!.submissionId, bInteractive!.submissionId].sort())
+    expect(first?.lane).toBe('interactive')
+    expect(await fair.pick(undefined, 'interactive')).toBeUndefined()
+    // the exams were left where they were
+    expect(await fair.depths()).toEqual([{ tenant: 'a', lane: 'exam', pending: 2 }])
+    expect((await pickMany(5)).map(p => p.lane)).toEqual(['exam', 'exam'])
+  })
+
   it('runs regrades only when no lane of any tenant has other work, fairly across tenants', async () => {
     await addMany('a', 3, 1, 'regrade')
     await addMany('b', 3, 1, 'regrade')

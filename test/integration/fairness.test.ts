@@ -39,9 +39,10 @@ async function tenantKey (name: string): Promise<string> {
   return (await key.json() as { key: string }).key
 }
 
-/** Posts one correct submission with `key` in `lane`; returns its id. */
-async function post (key: string, lane: Lane = 'practice'): Promise<string> {
-  const res = await grader.request('/v1/submissions', { method: 'POST', key, body: JSON.stringify(python(ADD_CORRECT, ADD_TESTS, { priority: lane })) })
+/** Posts one correct submission with `key` in `lane` (taking `slowS` seconds longer); returns its id. */
+async function post (key: string, lane: Lane = 'practice', slowS = 0): Promise<string> {
+  const solution = slowS > 0 ? `import time\ntime.sleep(${slowS})\n${ADD_CORRECT}` : ADD_CORRECT
+  const res = await grader.request('/v1/submissions', { method: 'POST', key, body: JSON.stringify(python(solution, ADD_TESTS, { priority: lane })) })
   const body = await res.json() as { id: string }
   expect(res.status, JSON.stringify(body)).toBe(202)
   return body.id
@@ -71,6 +72,31 @@ describe('fair queues and priority lanes', () => {
     const res = await grader.request(`/v1/submissions/${quiet}`, { key: b })
     expect(await res.json()).toMatchObject({ id: quiet, state: 'done', result: { status: 'pass' } })
   })
+
+  it('grades an interactive submission in the hosts\' reserve while a flood holds every shared slot, and never lets the flood into it', async () => {
+    finished.length = 0
+    const pool = grader.worker.pool
+    expect(pool.reserve).toBeGreaterThan(0)
+    const [a, b] = [await tenantKey('slow flood'), await tenantKey('keyboard')]
+    const flood: string[] = []
+    for (let i = 0; i < pool.capacity + 2; i++) flood.push(await post(a, 'practice', 4))
+    // the flood never runs more at once than the shared slots, whatever the reserve holds
+    let mostFlood = 0
+    const sampler = setInterval(() => {
+      for (const h of pool.hosts) mostFlood = Math.max(mostFlood, h.inFlight - h.interactiveInFlight)
+    }, 20)
+    try {
+      while (pool.hosts.reduce((n, h) => n + h.inFlight, 0) < pool.capacity) await new Promise(resolve => setTimeout(resolve, 50))
+      const interactive = await post(b, 'interactive')
+      await allFinished([interactive])
+      // it did not wait for a slot: every flood run that was going when it came is still going
+      expect(finished.filter(id => flood.includes(id))).toEqual([])
+      await allFinished(flood)
+    } finally {
+      clearInterval(sampler)
+    }
+    expect(mostFlood).toBeLessThanOrEqual(Math.max(...pool.hosts.map(h => h.concurrency)))
+  }, 120_000)
 
   it('grades an exam submission posted after a tenant\'s 10 practice ones before them, except those already running', async () => {
     finished.length = 0

@@ -90,16 +90,17 @@ export class FairQueue {
   /**
    * Takes the next job by the fair order and marks it admitting; undefined
    * when nothing is pending. The caller adds it to BullMQ, then calls
-   * {@link ack}.
+   * {@link ack}. With `only`, a live lane, it takes the next job of that
+   * lane only (for a slot no other lane may use), in the tenants' fair order.
    */
-  async pick (now = Date.now()): Promise<PickedJob | undefined> {
-    const answer = await this.redis.eval(PICK, 0, this.base, String(now)) as [string, string, string, Lane] | null
+  async pick (now = Date.now(), only?: Exclude<Lane, 'regrade'>): Promise<PickedJob | undefined> {
+    const answer = await this.redis.eval(PICK, 0, this.base, String(now), only ?? '') as [string, string, string, Lane] | null
     if (answer === null) return undefined
     const [id, payload, tenant, lane] = answer
     if (payload === '') {
       // never expected (the JSON leaves only with the admitting record): drop the empty record
       await this.ack(id)
-      return await this.pick(now)
+      return await this.pick(now, only)
     }
     return { job: JSON.parse(payload) as GradingJob, tenant, lane }
   }

@@ -71,15 +71,28 @@ redis.call('PUBLISH', channel, id)
 return 1`
 
 /**
- * ARGV: base, now (epoch ms).
+ * ARGV: base, now (epoch ms), only lane ('' for any).
  * Picks the next job: the live group first, the regrade group only when no
  * tenant has live work. Within the tenant, the first non-empty lane in
- * priority order, oldest first. The job moves to admitting (its JSON stays
- * until {@link ACK}). Returns `[id, job JSON, tenant, lane]`, or nil when
- * nothing is pending.
+ * priority order, oldest first. With a lane named (a live one), only jobs of
+ * that lane are picked, from the ready tenant with the lowest pass that has
+ * one: the stride order among the tenants that have such work. The job moves
+ * to admitting (its JSON stays until {@link ACK}). Returns `[id, job JSON,
+ * tenant, lane]`, or nil when nothing is pending.
  */
 export const PICK = `${PREAMBLE}
-local now = ARGV[2]
+local now, only = ARGV[2], ARGV[3]
+local function take (group, tenant, pass, lane)
+  local popped = redis.call('ZPOPMIN', lane_key(lane, tenant))
+  if #popped == 0 then return nil end
+  local ready = base .. ':ready:' .. group
+  local weight = tonumber(redis.call('HGET', base .. ':weights', tenant) or '1')
+  local next_pass = pass + 1 / weight
+  redis.call('HSET', base .. ':vtime', group, pass)
+  redis.call('HSET', base .. ':pass:' .. group, tenant, next_pass)
+  if has_work(group, tenant) then redis.call('ZADD', ready, next_pass, tenant) else redis.call('ZREM', ready, tenant) end
+  return {popped[1], tenant, lane}
+end
 local function pick (group)
   local ready = base .. ':ready:' .. group
   -- bounded: a tenant listed as ready without work (never expected) is dropped and the next tried
@@ -88,21 +101,24 @@ local function pick (group)
     if #top == 0 then return nil end
     local tenant, pass = top[1], tonumber(top[2])
     for _, lane in ipairs(lanes_of(group)) do
-      local popped = redis.call('ZPOPMIN', lane_key(lane, tenant))
-      if #popped > 0 then
-        local weight = tonumber(redis.call('HGET', base .. ':weights', tenant) or '1')
-        local next_pass = pass + 1 / weight
-        redis.call('HSET', base .. ':vtime', group, pass)
-        redis.call('HSET', base .. ':pass:' .. group, tenant, next_pass)
-        if has_work(group, tenant) then redis.call('ZADD', ready, next_pass, tenant) else redis.call('ZREM', ready, tenant) end
-        return {popped[1], tenant, lane}
-      end
+      local picked = take(group, tenant, pass, lane)
+      if picked then return picked end
     end
     redis.call('ZREM', ready, tenant)
   end
   return nil
 end
-local picked = pick('live') or pick('regrade')
+local function pick_lane (lane)
+  local ready = base .. ':ready:live'
+  local tenants = redis.call('ZRANGE', ready, 0, -1, 'WITHSCORES')
+  for i = 1, #tenants, 2 do
+    local picked = take('live', tenants[i], tonumber(tenants[i + 1]), lane)
+    if picked then return picked end
+  end
+  return nil
+end
+local picked
+if only ~= '' then picked = pick_lane(only) else picked = pick('live') or pick('regrade') end
 if picked == nil then return nil end
 local id = picked[1]
 redis.call('ZADD', base .. ':admitting', now, id)

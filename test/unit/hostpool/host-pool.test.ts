@@ -73,6 +73,40 @@ describe('host pool scheduling', () => {
     expect(lease.host.inFlight).toBe(1)
   })
 
+  it('lets only the interactive lane take a host\'s reserve past its concurrency, and none on a drained host', async () => {
+    const { pool } = await started(1, { concurrency: 1, env: { GRADER_INTERACTIVE_SLOTS: '1' } })
+    const host = pool.hosts[0]!
+    expect(pool.reserve).toBe(1)
+    const practice = await pool.acquire('python')
+    let queued = false
+    const next = pool.acquire('python', undefined, 'exam').then(l => { queued = true; return l })
+    const interactive = await pool.acquire('python', undefined, 'interactive')
+    expect(host.inFlight).toBe(2)
+    await settle()
+    // an exam run never takes the reserve, however long it waits
+    expect(queued).toBe(false)
+    // a second interactive run waits too: the reserve is one slot
+    let second = false
+    const again = pool.acquire('python', undefined, 'interactive').then(l => { second = true; return l })
+    await settle()
+    expect(second).toBe(false)
+    interactive.release()
+    await again
+    // an interactive run within the reserve takes no shared slot: the exam run starts beside it
+    practice.release()
+    await next
+    expect(host.inFlight).toBe(2)
+    pool.applyControl(host.id, { draining: true })
+    expect(host.reserve).toBe(0)
+    expect(host.hasRoomFor('interactive')).toBe(false)
+  })
+
+  it('has no reserve with GRADER_INTERACTIVE_SLOTS=0', async () => {
+    const { pool } = await started(1, { concurrency: 1, env: { GRADER_INTERACTIVE_SLOTS: '0' } })
+    await pool.acquire('python')
+    expect(pool.hosts[0]!.hasRoomFor('interactive')).toBe(false)
+  })
+
   it('fails at once, retryably, when no host has the language at all', async () => {
     const { pool } = await started(1)
     await expect(pool.acquire('cobol')).rejects.toMatchObject({ code: 'no_host_available', retryable: true })

@@ -81,6 +81,28 @@ describe('FairFeeder', () => {
     expect(f.lines.filter(l => l.msg === 'fair feeder recovered')).toHaveLength(1)
   })
 
+  it('past the shared slots, feeds only interactive jobs, and only into the reserve', async () => {
+    const f = fakes(['a'], { free: 0 })
+    const asked: Array<string | undefined> = []
+    let reserve = 1
+    const interactive = job('i')
+    f.deps.fair.pick = async (_now?: number, only?: string) => {
+      asked.push(only)
+      return only === 'interactive' && reserve > 0 ? { job: interactive, tenant: 't', lane: 'interactive' } : undefined
+    }
+    f.deps.fair.ack = async () => true
+    f.deps.freeSlotsForInteractive = () => reserve
+    const add = f.deps.grading.add
+    f.deps.grading.add = (async (...args: Parameters<typeof add>) => { reserve--; return await add(...args) }) as typeof add
+    const feeder = new FairFeeder(f.deps)
+    feeder.start()
+    await until(() => f.added.length === 1)
+    await feeder.stop()
+    expect(f.added).toEqual(['i'])
+    // never an unrestricted pick while no shared slot is free
+    expect(asked.every(a => a === 'interactive')).toBe(true)
+  })
+
   it('feeds nothing once stopped', async () => {
     const f = fakes(['a'], { free: 0 })
     const feeder = new FairFeeder(f.deps)

@@ -1,6 +1,6 @@
 import type { ContainerCreateOptions, HostConfig } from 'dockerode'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { AGENT_USER, buildContainerSpec, DEADLINE_MARGIN_MS, LABELS, STUDENT_USER, type ContainerSpecInput } from '../../../services/sandbox/container-spec.js'
+import { AGENT_USER, buildContainerSpec, cpuSharesFor, DEADLINE_MARGIN_MS, INTERACTIVE_CPU_SHARES, LABELS, STUDENT_USER, type ContainerSpecInput } from '../../../services/sandbox/container-spec.js'
 import { LIMITS, resolveLimits } from '../../../services/shared/config/limits.js'
 
 const MiB = 1024 * 1024
@@ -217,6 +217,14 @@ describe('buildContainerSpec: resource limits', () => {
     expect(host.CpuQuota! / host.CpuPeriod!).toBeCloseTo(cpus, 5)
     // NanoCpus and CpuQuota together are refused by the daemon.
     expect(host.NanoCpus).toBeUndefined()
+  })
+
+  it('weighs an interactive run\'s CPU above the rest, and leaves the others at Docker\'s default', () => {
+    expect(cpuSharesFor('interactive')).toBe(INTERACTIVE_CPU_SHARES)
+    expect(INTERACTIVE_CPU_SHARES).toBeGreaterThan(1024)
+    for (const lane of ['exam', 'practice', 'regrade', undefined] as const) expect(cpuSharesFor(lane)).toBeUndefined()
+    expect(hostConfig({ cpuShares: INTERACTIVE_CPU_SHARES }).CpuShares).toBe(INTERACTIVE_CPU_SHARES)
+    expect(hostConfig().CpuShares).toBeUndefined()
   })
 
   it('limits file size and open files, and disables core dumps', () => {

@@ -18,6 +18,7 @@ class FakeHost implements PoolHost {
   state: HostState = 'healthy'
   draining = false
   concurrency = 2
+  reserve = 0
   inFlight = 0
   images = new Map<string, RuntimeImage>([['python', IMAGE]])
   memoryBytes: number | null = 8 * GiB
@@ -29,6 +30,7 @@ let nextId = 0
 class FakeSession implements WarmSession {
   readonly containerId = `c${nextId++}`
   retuned: Limits[] = []
+  shares: Array<number | undefined> = []
   named: string[] = []
   retuneFails = false
   removed = false
@@ -36,9 +38,10 @@ class FakeSession implements WarmSession {
   private resolveClosed!: () => void
   readonly closed = new Promise<void>(resolve => { this.resolveClosed = resolve })
   constructor (readonly spec: WarmSpec<FakeHost>) {}
-  async retune (limits: Limits): Promise<void> {
+  async retune (limits: Limits, cpuShares?: number): Promise<void> {
     if (this.retuneFails) throw new Error('update refused')
     this.retuned.push(limits)
+    this.shares.push(cpuShares)
   }
 
   nameFor (id: string): void { this.named.push(id) }
@@ -215,6 +218,32 @@ describe('WarmPool', () => {
     f.host.inFlight = 2
     await f.settle()
     expect(f.opened).toEqual([])
+  })
+
+  it('keeps a saturated host\'s last warm container for the interactive lane once interactive runs came, and fills it past the shared slots', async () => {
+    const f = fixture()
+    f.host.reserve = 1
+    // a saturated host with no interactive demand behaves as always: no fill, nothing kept
+    f.host.inFlight = 2
+    await f.settle()
+    expect(f.opened).toEqual([])
+    f.host.inFlight = 0
+    await f.settle()
+    f.host.inFlight = 1
+    const first = await f.pool.take(f.lease(), DEFAULTS, 'i-1', { lane: 'interactive', cpuShares: 4096 })
+    expect(first?.shares).toEqual([4096])
+    // two practice runs hold both shared slots: the pool still fills, into the reserve
+    f.host.inFlight = 2
+    await f.settle()
+    expect(f.pool.stats('h0')).toMatchObject({ target: 2, ready: 2 })
+    // held still, so what the takes leave is not refilled in between
+    await f.pool.pause()
+    expect(await f.pool.take(f.lease(), DEFAULTS, 'p-1')).toBeDefined()
+    // the last one is the interactive lane's: a practice run goes cold
+    expect(await f.pool.take(f.lease(), DEFAULTS, 'p-2')).toBeUndefined()
+    expect(f.pool.stats('h0').ready).toBe(1)
+    expect(await f.pool.take(f.lease(), DEFAULTS, 'i-2', { lane: 'interactive' })).toBeDefined()
+    f.pool.resume()
   })
 
   it('backs off after a container fails to warm up, then tries again', async () => {
