@@ -197,13 +197,6 @@ export function jobsAhead (input: Pick<CapacityInput, 'depths' | 'weights' | 'qu
   return Math.max(0, input.queued) + own + others
 }
 
-/** The estimate of every lane for a new submission of `tenant`, highest lane first. */
-export function estimateLanes (input: CapacityInput, tenant: string): { rate: RateEstimate, lanes: LaneEstimate[] } {
-  const rate = estimateRate(input)
-  const lanes = LANES.map(lane => estimateWith(input, rate, tenant, lane))
-  return { rate, lanes }
-}
-
 /**
  * The estimate for one new submission of `tenant` in `lane`, accepted while
  * its wait is within `headroom` of the lane's SLA.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import {
-  DEFAULT_GRADING_MS, estimateLane, estimateLanes, estimateRate, FLOOR_EFFICIENCY, jobsAhead, MIN_GRADING_SAMPLES, NO_CAPACITY_RETRY_S, SLA_HEADROOM, SLOT_EFFICIENCY,
+  DEFAULT_GRADING_MS, estimateLane, estimateRate, FLOOR_EFFICIENCY, jobsAhead, MIN_GRADING_SAMPLES, NO_CAPACITY_RETRY_S, SLA_HEADROOM, SLOT_EFFICIENCY,
   type CapacityInput, type LaneDepth,
 } from '../../../services/api/capacity-estimate.js'
+import { LANES } from '../../../services/shared/contracts/vocabulary.js'
 
 const SLA = { exam: 30_000, interactive: 30_000, practice: 30_000, regrade: null }
 
@@ -153,9 +154,10 @@ describe('estimateLane', () => {
   })
 
   it('estimates every lane with its own SLA', () => {
-    const { lanes } = estimateLanes(input({ depths: [pending('a', 'practice', 20)], slaByLane: { ...SLA, interactive: 5_000 } }), 'a')
+    const every = (over: Partial<CapacityInput>) => LANES.map(lane => estimateLane(input(over), 'a', lane))
+    const lanes = every({ depths: [pending('a', 'practice', 20)], slaByLane: { ...SLA, interactive: 5_000 } })
     expect(lanes.map(l => [l.lane, l.accepting])).toEqual([['exam', true], ['interactive', true], ['practice', true], ['regrade', true]])
-    const busy = estimateLanes(input({ depths: [pending('a', 'interactive', 10)], slaByLane: { ...SLA, interactive: 5_000 } }), 'a').lanes
+    const busy = every({ depths: [pending('a', 'interactive', 10)], slaByLane: { ...SLA, interactive: 5_000 } })
     expect(busy.find(l => l.lane === 'interactive')).toMatchObject({ accepting: false, slaMs: 5_000 })
     expect(busy.find(l => l.lane === 'practice')).toMatchObject({ accepting: true, slaMs: 30_000 })
   })
