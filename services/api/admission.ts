@@ -31,8 +31,11 @@ export class OverCapacity extends GraderError {
 
 /** Where the reading comes from; narrow seams, so a unit test hands in fakes. */
 export interface CapacitySources {
-  /** The fair queue's pending jobs per tenant and lane, and the tenants' weights. */
-  fair: { depths: () => Promise<LaneDepth[]>, weights: () => Promise<Record<string, number>> }
+  /**
+   * The fair queue's pending jobs per tenant and lane, the tenants' weights,
+   * and their arrivals over the last minute (@defaultValue none).
+   */
+  fair: { depths: () => Promise<LaneDepth[]>, weights: () => Promise<Record<string, number>>, arrivals?: () => Promise<LaneDepth[]> }
   /** The grading queue (jobs the feeders already moved there, and those running). */
   queue: Pick<Queue, 'getJobCounts'>
   /** The hosts the workers publish: slots and runs in flight. */
@@ -133,8 +136,10 @@ const sourcesByQueue = new WeakMap<object, CapacitySources>()
 export function capacitySources (redis: Redis, prefix: string, queue: Pick<Queue, 'getJobCounts'>, hosts?: Pick<HostRegistry, 'views'>): CapacitySources {
   const registry = hosts ?? new HostRegistry(redis, prefix)
   const metrics = new MetricsStore(redis, prefix)
+  const fair = new FairQueue(redis, prefix)
   const sources: CapacitySources = {
-    fair: new FairQueue(redis, prefix),
+    // the arrival rate is a minute's: a second-old reading of it is as good
+    fair: { depths: async () => await fair.depths(), weights: async () => await fair.weights(), arrivals: cached(async () => await fair.arrivals()) },
     queue,
     hosts: { views: cached(async () => await registry.views()) },
     throughput: { throughput: cached(async () => await metrics.throughput()) },
@@ -167,10 +172,11 @@ function cached<T> (read: () => Promise<T>): () => Promise<T> {
  * here.
  */
 export async function readCapacity (sources: CapacitySources, slaByLane: Config['slaByLane'], admitting?: LaneDepth[]): Promise<CapacityReading> {
-  const [underWay, depths, weights, counts, views, throughput] = await Promise.all([
+  const [underWay, depths, weights, arrivals, counts, views, throughput] = await Promise.all([
     admitting ?? sources.admissions?.underWay() ?? [],
     sources.fair.depths(),
     sources.fair.weights(),
+    sources.fair.arrivals?.() ?? [],
     sources.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
     sources.hosts.views(),
     sources.throughput.throughput() as Promise<Throughput>,
@@ -178,6 +184,7 @@ export async function readCapacity (sources: CapacitySources, slaByLane: Config[
   return {
     depths: [...depths, ...underWay],
     weights,
+    arrivals,
     // a delayed job is a retry in back-off: it runs again before long
     queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
     // BullMQ's count, not the hosts' views: those are published every few seconds, and a run

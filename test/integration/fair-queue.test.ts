@@ -99,6 +99,23 @@ describe('fair queue', () => {
     expect((await pickMany(5)).map(p => p.lane)).toEqual(['exam', 'exam'])
   })
 
+  it('counts each tenant\'s arrivals per lane over the last minute, a job added twice once', async () => {
+    const now = Date.now()
+    const [again] = await addMany('a', 3, 1, 'exam')
+    await fair.add(again!, 1)
+    await addMany('b', 2, 1, 'practice')
+    // 70 s ago: outside the minute
+    await fair.add(job('b', 'practice'), 1, now - 70_000)
+    const arrivals = await fair.arrivals(now)
+    expect(arrivals.sort((x, y) => x.tenant.localeCompare(y.tenant))).toEqual([
+      { tenant: 'a', lane: 'exam', pending: 3 },
+      { tenant: 'b', lane: 'practice', pending: 2 },
+    ])
+    // picking them does not make them arrive less
+    await pickMany(5)
+    expect((await fair.arrivals(now)).reduce((n, a) => n + a.pending, 0)).toBe(5)
+  })
+
   it('runs regrades only when no lane of any tenant has other work, fairly across tenants', async () => {
     await addMany('a', 3, 1, 'regrade')
     await addMany('b', 3, 1, 'regrade')

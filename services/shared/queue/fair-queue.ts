@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { GradingJob } from '../contracts/job-schema.js'
 import { BOOTSTRAP_TENANT, DEFAULT_LANE, LANES, type Lane } from '../contracts/vocabulary.js'
-import { ACK, ADD, PICK, RECLAIM, REMOVE } from './fair-scripts.js'
+import { ACK, ADD, ARRIVAL_BUCKET_S, ARRIVAL_BUCKETS, PICK, RECLAIM, REMOVE } from './fair-scripts.js'
 
 /** Pending jobs of one tenant in one lane. */
 export interface FairDepth { tenant: string, lane: Lane, pending: number }
@@ -39,10 +39,34 @@ export class FairQueue {
    * remembered per tenant. Publishes a wake-up for feeders. Adding a
    * submission id that is already waiting does nothing.
    */
-  async add (job: GradingJob, weight: number): Promise<void> {
+  async add (job: GradingJob, weight: number, nowMs = Date.now()): Promise<void> {
     checkWeight(weight)
     await this.redis.eval(ADD, 0, this.base, job.submissionId, job.tenant ?? BOOTSTRAP_TENANT, job.lane ?? DEFAULT_LANE,
-      String(weight), JSON.stringify(job), this.wakeChannel)
+      String(weight), JSON.stringify(job), this.wakeChannel, String(arrivalBucket(nowMs)))
+  }
+
+  /**
+   * Jobs added per tenant and lane over the last minute (the last
+   * {@link ARRIVAL_BUCKETS} buckets of {@link ARRIVAL_BUCKET_S} s, the
+   * current one included), as `pending` of a {@link FairDepth}: each
+   * tenant's arrival rate per minute.
+   */
+  async arrivals (nowMs = Date.now()): Promise<FairDepth[]> {
+    const last = arrivalBucket(nowMs)
+    const pipeline = this.redis.pipeline()
+    for (let b = last - ARRIVAL_BUCKETS + 1; b <= last; b++) pipeline.hgetall(`${this.base}:arrivals:${b}`)
+    const counts = new Map<string, FairDepth>()
+    for (const [err, raw] of (await pipeline.exec()) ?? []) {
+      if (err !== null) throw err
+      for (const [field, n] of Object.entries(raw as Record<string, string>)) {
+        const [tenant, lane] = field.split('\t') as [string, Lane]
+        if (!(LANES as readonly string[]).includes(lane)) continue
+        const seen = counts.get(field) ?? { tenant, lane, pending: 0 }
+        seen.pending += Number(n) || 0
+        counts.set(field, seen)
+      }
+    }
+    return [...counts.values()]
   }
 
   /** Removes a pending job (DELETE of a queued submission); true when it was pending. */
@@ -129,6 +153,8 @@ export class FairQueue {
 
   private laneKey (lane: Lane, tenant: string): string { return `${this.base}:q:${lane}:${tenant}` }
 }
+
+function arrivalBucket (nowMs: number): number { return Math.floor(nowMs / 1000 / ARRIVAL_BUCKET_S) }
 
 function checkWeight (weight: number): void {
   if (!Number.isFinite(weight) || weight <= 0) throw new RangeError(`a tenant's weight must be a finite number above 0, not ${weight}`)

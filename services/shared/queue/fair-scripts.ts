@@ -18,6 +18,9 @@
  * - `…:vtime`     hash group → the group's virtual time (the pass of its last pick)
  * - `…:weights`   hash tenant → weight
  * - `…:admitting` zset submission id → when it was picked (epoch ms)
+ * - `…:arrivals:<bucket>` hash `tenant\tlane` → jobs added in that bucket of
+ *   {@link ARRIVAL_BUCKET_S} seconds (epoch s / bucket), kept two minutes: what
+ *   the capacity estimate reads as each tenant's arrival rate
  *
  * Scheduling across tenants is stride scheduling (start-time fair queueing):
  * a pick goes to the ready tenant with the lowest pass, whose pass then grows
@@ -48,14 +51,23 @@ local function has_work (group, tenant)
 end
 `
 
+/** Width of one arrival bucket, in seconds. */
+export const ARRIVAL_BUCKET_S = 10
+/** Buckets an arrival rate is read over: the last minute. */
+export const ARRIVAL_BUCKETS = 6
+
 /**
- * ARGV: base, submission id, tenant, lane, weight, job JSON, wake channel.
+ * ARGV: base, submission id, tenant, lane, weight, job JSON, wake channel, arrival bucket.
  * Returns 1 when added, 0 when the id was already pending or admitting (a
- * submission is queued once). Publishes a wake-up for feeders.
+ * submission is queued once). Counts the arrival in its bucket and publishes
+ * a wake-up for feeders.
  */
 export const ADD = `${PREAMBLE}
-local id, tenant, lane, weight, payload, channel = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local id, tenant, lane, weight, payload, channel, bucket = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 if redis.call('HEXISTS', base .. ':jobs', id) == 1 then return 0 end
+local arrivals = base .. ':arrivals:' .. bucket
+redis.call('HINCRBY', arrivals, tenant .. '\t' .. lane, 1)
+redis.call('EXPIRE', arrivals, ${ARRIVAL_BUCKET_S * ARRIVAL_BUCKETS * 2})
 redis.call('HSET', base .. ':weights', tenant, weight)
 redis.call('HSET', base .. ':jobs', id, payload)
 redis.call('HSET', base .. ':where', id, cjson.encode({tenant, lane}))

@@ -121,6 +121,26 @@ describe('estimateLane', () => {
     expect(estimateLane(input({ depths, weights: { flood: 1, a: 1 } }), 'a', 'interactive').accepting).toBe(true)
   })
 
+  it('counts the jobs another tenant\'s arrivals bring within the wait, up to its weight\'s share, and its own higher lanes\' arrivals', () => {
+    // a's 10 practice ahead; an exam hall (weight 2) with nothing pending now, arriving at 120 a minute
+    const depths = [pending('a', 'practice', 10)]
+    const arrivals = [pending('hall', 'exam', 120)]
+    const weights = { a: 1, hall: 2 }
+    expect(jobsAhead({ depths, weights, queued: 0 }, 'a', 'practice', 24_000)).toBe(10)
+    // 48 arrive within 24 s; the hall takes at most 2 × 11 turns while a's 11 go
+    expect(jobsAhead({ depths, weights, queued: 0, arrivals }, 'a', 'practice', 24_000)).toBe(10 + 22)
+    // over 5 s only 10 arrive
+    expect(jobsAhead({ depths, weights, queued: 0, arrivals }, 'a', 'practice', 5_000)).toBe(10 + 10)
+    // no horizon (no SLA): nothing is expected
+    expect(jobsAhead({ depths, weights, queued: 0, arrivals }, 'a', 'practice')).toBe(10)
+    // its own exam arrivals go before its practice, its own practice arrivals after it
+    expect(jobsAhead({ depths, weights, queued: 0, arrivals: [pending('a', 'exam', 60), pending('a', 'practice', 600)] }, 'a', 'practice', 10_000)).toBe(10 + 10)
+    // and the estimate refuses what it would have accepted on the pending jobs alone
+    const over = { depths: [pending('a', 'practice', 15)], weights }
+    expect(estimateLane(input(over), 'a', 'practice').accepting).toBe(true)
+    expect(estimateLane(input({ ...over, arrivals }), 'a', 'practice').accepting).toBe(false)
+  })
+
   it('takes no more turns from another tenant than it has pending', () => {
     const depths = [pending('b', 'practice', 2), pending('a', 'practice', 10)]
     expect(jobsAhead({ depths, weights: {}, queued: 0 }, 'a', 'practice')).toBe(10 + 2)
