@@ -31,6 +31,10 @@ export interface ClientOutcome {
   error?: string
   /** The run's time bound came before a verdict. */
   unfinished: boolean
+  /** Whether its run took a warm container (`warm`) or created one (`cold`), as the result says. */
+  container?: string
+  /** The grader's own times of the run, in ms: queued (accepted to started) and graded (create to collect). */
+  graderMs?: { queueMs: number, gradingMs: number }
 }
 
 export interface ClientTarget {
@@ -40,7 +44,14 @@ export interface ClientTarget {
 
 const DoneSchema = Type.Object({
   state: Type.Literal('done'),
-  result: Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()), message: Type.Optional(Type.String()) }),
+  result: Type.Object({
+    status: Type.String(),
+    reason: Type.Optional(Type.String()),
+    message: Type.Optional(Type.String()),
+    container: Type.Optional(Type.String()),
+    durationMs: Type.Optional(Type.Number()),
+    timings: Type.Optional(Type.Object({ queueMs: Type.Optional(Type.Number()) })),
+  }),
 })
 const AcceptedSchema = Type.Object({ id: Type.String(), state: Type.String() })
 const ErrorSchema = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.Optional(Type.String()) }) })
@@ -140,8 +151,10 @@ async function submitOnce (target: ClientTarget, body: unknown, opts: ClientOpti
         }
       }
       out.answeredAt = performance.now()
-      const { status, reason, message } = done.result
+      const { status, reason, message, container, durationMs, timings } = done.result
       out.status = status === 'pass' ? 'pass' : `${status}${reason !== undefined ? `/${reason}` : ''}`
+      if (container !== undefined) out.container = container
+      if (durationMs !== undefined && timings?.queueMs !== undefined) out.graderMs = { queueMs: timings.queueMs, gradingMs: durationMs }
       if (status !== 'pass' && message !== undefined) out.error = message.slice(0, 300)
       return out
     }

@@ -40,6 +40,12 @@ export const GroupSchema = Type.Object({
   rateLimited: Type.Integer(),
   /** From sending the accepted POST to the verdict, in ms, of every answered submission. */
   latency: SummarySchema,
+  /** Of the answered ones, the share whose run took a warm container (null: none answered). */
+  warmShare: Type.Optional(Num),
+  /** The grader's own time from accepted to started, in ms (the result's `timings.queueMs`). */
+  graderQueueMs: Type.Optional(SummarySchema),
+  /** The grader's own grading time, container create to collect, in ms (the result's `durationMs`). */
+  graderGradingMs: Type.Optional(SummarySchema),
   /** The lane's SLA, in ms; null = none. */
   slaMs: Num,
   /** Answered later than the SLA after being accepted. */

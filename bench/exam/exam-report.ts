@@ -64,6 +64,9 @@ export function groupReports (results: readonly ExamResult[], phaseStartMs: Read
       refusalsWithoutRetryAfter: list.reduce((a, r) => a + r.outcome.refusalsWithoutRetryAfter, 0),
       rateLimited: list.reduce((a, r) => a + r.outcome.rateLimited, 0),
       latency: summarize(latencies),
+      warmShare: answered.length === 0 ? null : answered.filter(r => r.outcome.container === 'warm').length / answered.length,
+      graderQueueMs: summarize(answered.flatMap(r => r.outcome.graderMs === undefined ? [] : [r.outcome.graderMs.queueMs])),
+      graderGradingMs: summarize(answered.flatMap(r => r.outcome.graderMs === undefined ? [] : [r.outcome.graderMs.gradingMs])),
       slaMs,
       late: slaMs === null ? 0 : latencies.filter(ms => ms > slaMs).length,
       faults: list.filter(r => r.outcome.status !== undefined && r.outcome.status !== 'pass').length,
@@ -206,6 +209,8 @@ export function markdownExamReport (r: ExamRecord): string {
     `"last verdict" counts from its phase's start; the flood started ${sText(r.floodStartS)} into the run. ` +
       `The exam hall's queue drained ${sText(r.examDrainedS)} after the flood started; the flood (exam hall and practice) was over ${sText(r.floodEndS === null ? null : r.floodEndS - r.floodStartS)} after it started.`,
     `Interactive p95: ${msText(i.alone.p95)} alone (n = ${i.alone.n}), ${msText(i.during.p95)} during the flood (n = ${i.during.n}${i.afterFlood > 0 ? `; ${i.afterFlood} more accepted after the flood was over, left out` : ''}), ratio ${i.ratio === null ? '—' : `${i.ratio.toFixed(2)}×`}.`,
+    `Where the time went, by the grader's own timings (p50 queued / p50 graded, share of warm containers): ${r.groups.map(g =>
+      `${g.tenant}/${g.lane} (${g.phase}) ${msText(g.graderQueueMs?.p50 ?? null)} / ${msText(g.graderGradingMs?.p50 ?? null)}, ${g.warmShare === undefined || g.warmShare === null ? '—' : `${Math.round(g.warmShare * 100)} % warm`}`).join('; ')}.`,
     `The machine was ${r.load.floodBusyCores.toFixed(2)} cores busy on average over the flood (of ${r.machine.cores}; ${r.machine.backgroundBusyCores.toFixed(2)} before the run); the bench's own clients used ${r.load.benchCpuS.toFixed(0)} core-s.`,
     ...(rateLimited > 0 ? [`${rateLimited} answers were 429 (a rate limit): the bench meant to measure capacity, not the limiter.`] : []),
     ...(r.timedOut ? [`The time bound (${r.timeLimitS} s) came before every client was done: unfinished ones are counted, not dropped.`] : []),

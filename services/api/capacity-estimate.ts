@@ -59,7 +59,7 @@ export interface CapacityInput {
   /** Recent grading times (container create to collect, without the queue wait), in ms; empty when none ran lately. */
   recentGradingMs: readonly number[]
   /**
-   * How long recent runs held their slot (lease to release), in ms.
+   * How long recent cold runs held their slot (lease to release), in ms.
    * @defaultValue none: the rate floor then comes from the grading time alone
    */
   recentSlotHoldMs?: readonly number[]
@@ -91,8 +91,9 @@ export interface RateEstimate {
   trustedPerMinute: number
   /**
    * What the slots manage whatever the demand, per minute: `slots / mean
-   * slot hold × SLOT_EFFICIENCY`; before {@link MIN_GRADING_SAMPLES} holds
-   * were recorded, `slots / grading time × FLOOR_EFFICIENCY`.
+   * slot hold of the recent cold runs × SLOT_EFFICIENCY`; before
+   * {@link MIN_GRADING_SAMPLES} were recorded, `slots / max(grading time,
+   * DEFAULT_GRADING_MS) × FLOOR_EFFICIENCY`.
    */
   floorPerMinute: number
   /** The mean recent slot hold the floor used, in ms; null when there were too few. */
@@ -153,10 +154,12 @@ export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLas
   // Retry-After, slots idle and fewer gradings finish, and a rate from completions alone would
   // refuse more and more (the exam bench's spiral: 0.72 of 2 cores busy). What a slot can do is
   // measured by how long a run holds it: the mean, since throughput is slots / mean service time.
-  // Without enough holds, the high percentile of grading times errs low: a burst's gradings are
-  // the slow ones (cold containers, a busy machine).
+  // Cold runs only: under a burst the warm pool runs dry, and the warm runs of a quiet spell
+  // promised the exam bench's burst 263 gradings a minute where 120 came (49 late).
+  // Without enough cold holds, the default grading time at least: a burst's gradings are the
+  // slow ones (cold containers, a busy machine).
   const floorPerMinute = slotHoldMs === null
-    ? Math.max(0, input.slots) * 60_000 / gradingMs * FLOOR_EFFICIENCY
+    ? Math.max(0, input.slots) * 60_000 / Math.max(gradingMs, DEFAULT_GRADING_MS) * FLOOR_EFFICIENCY
     : Math.max(0, input.slots) * 60_000 / slotHoldMs * SLOT_EFFICIENCY
   const measuredPerMinute = Math.max(0, input.completedLastMinute)
   // the rate swings with the mix of suites and what else the machine runs (57 to 16 a minute

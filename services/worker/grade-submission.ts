@@ -109,6 +109,7 @@ export function createGradeProcessor (deps: GradeDeps) {
 
     let lease: Lease | undefined
     let leasedAt = 0
+    let cold = false
     let session: SandboxSession | undefined
     try {
       lease = await deps.pool.acquire(data.language, data.lastHost, data.lane)
@@ -123,6 +124,7 @@ export function createGradeProcessor (deps: GradeDeps) {
       }
       const opened = await openContainer(deps, lease, input, data.lane, hostLog)
       session = opened.session
+      cold = !opened.warm
       // Tracked from now on, so whoever waits for the worker's removals also waits for this run's.
       deps.removals?.add(session.closed)
       const { observation, timings } = await session.run(input)
@@ -172,8 +174,10 @@ export function createGradeProcessor (deps: GradeDeps) {
       const removal = (session?.close() ?? Promise.resolve()).finally(() => {
         if (held === undefined) return
         held.release()
-        // what a slot can do, measured whatever the demand: the capacity estimate's rate (capacity-estimate.ts)
-        void deps.metrics.slotHeld(Date.now() - leasedAt).catch(() => {})
+        // What a slot can do whatever the demand, for the capacity estimate's rate
+        // (capacity-estimate.ts): cold runs only, since under the load the estimate is for
+        // the warm pool runs dry, and a quiet spell's warm runs would promise a burst too much.
+        if (cold) void deps.metrics.slotHeld(Date.now() - leasedAt).catch(() => {})
       })
       if (deps.removals === undefined) await removal
       else void removal

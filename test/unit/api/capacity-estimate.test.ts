@@ -7,11 +7,12 @@ import { LANES } from '../../../services/shared/contracts/vocabulary.js'
 
 const SLA = { exam: 30_000, interactive: 30_000, practice: 30_000, regrade: null }
 
-/** Two slots grading 1 s each, nothing measured, nothing queued. */
+/** Two slots grading 1 s each, 60 a minute, nothing measured, nothing queued. */
 function input (over: Partial<CapacityInput> = {}): CapacityInput {
   return {
     depths: [], weights: {}, queued: 0, inFlight: 0, slots: 2, completedLastMinute: 0,
-    recentGradingMs: Array(20).fill(1_000), slaByLane: SLA, ...over,
+    // cold runs holding their slot 1.6 s: 2 slots × 60 s / 1.6 s × SLOT_EFFICIENCY = 60 a minute
+    recentGradingMs: Array(20).fill(1_000), recentSlotHoldMs: Array(20).fill(1_600), slaByLane: SLA, ...over,
   }
 }
 const pending = (tenant: string, lane: LaneDepth['lane'], n: number): LaneDepth => ({ tenant, lane, pending: n })
@@ -22,10 +23,13 @@ describe('estimateRate', () => {
     expect(rate.ratePerMinute).toBe(200)
   })
 
-  it('falls back to a floor from the slots and the grading time when nothing ran in the last minute', () => {
-    const rate = estimateRate({ slots: 2, completedLastMinute: 0, recentGradingMs: Array(10).fill(1_000) })
-    expect(rate.floorPerMinute).toBe(2 * 60 * FLOOR_EFFICIENCY)
+  it('falls back to a floor from the slots and the grading time, never shorter than the default, when no cold run was recorded', () => {
+    const rate = estimateRate({ slots: 2, completedLastMinute: 0, recentGradingMs: Array(10).fill(4_000) })
+    expect(rate.floorPerMinute).toBe(2 * 15 * FLOOR_EFFICIENCY)
     expect(rate.ratePerMinute).toBe(rate.floorPerMinute)
+    // a quiet spell's fast warm runs promise a burst no more than the default grading time allows
+    expect(estimateRate({ slots: 2, completedLastMinute: 0, recentGradingMs: Array(10).fill(200) }).floorPerMinute)
+      .toBe(2 * 60_000 / DEFAULT_GRADING_MS * FLOOR_EFFICIENCY)
   })
 
   it('trusts a few fast gradings no more than the default grading time', () => {
@@ -64,7 +68,7 @@ describe('estimateRate', () => {
   it('keeps the grading-time floor until enough slot holds were recorded', () => {
     const few = estimateRate({ slots: 2, completedLastMinute: 0, recentGradingMs: Array(10).fill(1_000), recentSlotHoldMs: Array(MIN_GRADING_SAMPLES - 1).fill(100) })
     expect(few.slotHoldMs).toBeNull()
-    expect(few.floorPerMinute).toBe(2 * 60 * FLOOR_EFFICIENCY)
+    expect(few.floorPerMinute).toBe(2 * 60_000 / DEFAULT_GRADING_MS * FLOOR_EFFICIENCY)
   })
 
   it('has no rate without a slot, whatever the last minute did', () => {

@@ -13,8 +13,8 @@ const SLA = { exam: 30_000, interactive: 10_000, practice: 30_000, regrade: null
 
 describe('exam report: groups', () => {
   const results: ExamResult[] = [
-    r('exam-hall', 'exam', 'flood', answered(100_000, 1000)),
-    r('exam-hall', 'exam', 'flood', answered(105_000, 31_000, { tries: 2, refusals: 1, retryAfterS: [5] })),
+    r('exam-hall', 'exam', 'flood', answered(100_000, 1000, { container: 'warm', graderMs: { queueMs: 100, gradingMs: 800 } })),
+    r('exam-hall', 'exam', 'flood', answered(105_000, 31_000, { tries: 2, refusals: 1, retryAfterS: [5], container: 'cold', graderMs: { queueMs: 29_000, gradingMs: 1900 } })),
     r('exam-hall', 'exam', 'flood', answered(120_000, 2000, { tries: 4, refusals: 3, retryAfterS: [5, 3, 2] })),
     r('exam-hall', 'exam', 'flood', { ...base, tries: 3, refusals: 2, retryAfterS: [4, 4], unfinished: true }),
     r('exam-hall', 'exam', 'flood', { ...base, acceptedAt: 101_000, answeredAt: 102_000, status: 'error/timeout', error: 'killed at the deadline' }),
@@ -34,6 +34,13 @@ describe('exam report: groups', () => {
     expect(g!.latency.n).toBe(4)
     expect(g).toMatchObject({ faults: 1, errors: 1, unfinished: 1 })
     expect(g!.errorSamples.some(s => s.includes('error/timeout'))).toBe(true)
+  })
+
+  it('says where the time went by the grader\'s own timings, and how many runs were warm', () => {
+    // 4 answered, 1 warm; only 2 carried the grader's timings
+    expect(g!.warmShare).toBe(0.25)
+    expect(g!.graderQueueMs).toMatchObject({ n: 2, min: 100, max: 29_000 })
+    expect(g!.graderGradingMs).toMatchObject({ n: 2, min: 800, max: 1900 })
   })
 
   it('measures the last verdict from its phase\'s start', () => {
