@@ -219,6 +219,7 @@ export async function acceptSubmission (deps: AcceptDeps, body: SubmissionReques
     limits: resolveLimits(language, { ...challenge?.limits, ...body.limits }),
     ...(body.options?.strictComparisons === true ? { strictComparisons: true } : {}),
     ...(body.options?.isolation === 'in-process' ? { isolation: 'in-process' as const } : {}),
+    ...((body.options?.runSkipped ?? challenge?.options?.runSkipped) === true ? { runSkipped: true } : {}),
     ...(opts.batch !== undefined ? { batchId: opts.batch } : {}),
     tenant: principal.tenantId,
     lane,

@@ -59,7 +59,7 @@ export interface CapacityInput {
   /** Recent grading times (container create to collect, without the queue wait), in ms; empty when none ran lately. */
   recentGradingMs: readonly number[]
   /**
-   * How long recent cold runs held their slot (lease to release), in ms.
+   * How long recent runs on a full host held their slot (lease to release), in ms.
    * @defaultValue none: the rate floor then comes from the grading time alone
    */
   recentSlotHoldMs?: readonly number[]
@@ -91,7 +91,7 @@ export interface RateEstimate {
   trustedPerMinute: number
   /**
    * What the slots manage whatever the demand, per minute: `slots / mean
-   * slot hold of the recent cold runs × SLOT_EFFICIENCY`; before
+   * slot hold of the recent runs on a full host × SLOT_EFFICIENCY`; before
    * {@link MIN_GRADING_SAMPLES} were recorded, `slots / max(grading time,
    * DEFAULT_GRADING_MS) × FLOOR_EFFICIENCY`.
    */
@@ -154,9 +154,12 @@ export function estimateRate (input: Pick<CapacityInput, 'slots' | 'completedLas
   // Retry-After, slots idle and fewer gradings finish, and a rate from completions alone would
   // refuse more and more (the exam bench's spiral: 0.72 of 2 cores busy). What a slot can do is
   // measured by how long a run holds it: the mean, since throughput is slots / mean service time.
-  // Cold runs only: under a burst the warm pool runs dry, and the warm runs of a quiet spell
-  // promised the exam bench's burst 263 gradings a minute where 120 came (49 late).
-  // Without enough cold holds, the default grading time at least: a burst's gradings are the
+  // Runs on a full host only (every shared slot busy, so the runs share the CPU as they do
+  // under the load this estimate is for): the runs of a quiet spell promised the exam bench's
+  // burst 263 gradings a minute where 120 came (49 late), and cold runs alone leave out that
+  // the warm pool keeps up under load (a third of the rate: clients waiting, slots idle).
+  // Kept however long ago the host was last full: what it did then it can do again.
+  // Without enough of them, the default grading time at least: a burst's gradings are the
   // slow ones (cold containers, a busy machine).
   const floorPerMinute = slotHoldMs === null
     ? Math.max(0, input.slots) * 60_000 / Math.max(gradingMs, DEFAULT_GRADING_MS) * FLOOR_EFFICIENCY

@@ -12,6 +12,8 @@ export interface HarnessJobInput {
   isolation?: Isolation
   /** Collect the suite and report its ids, run nothing. */
   collectOnly?: boolean
+  /** Run the suite's locally skipped tests (Jest's `xtest`…) as ordinary ones. */
+  runSkipped?: boolean
 }
 
 /**
@@ -30,5 +32,6 @@ export function buildHarnessJob (input: HarnessJobInput): HarnessJob {
     strict: input.strictComparisons === true,
     isolation: input.isolation ?? 'split',
     ...(input.collectOnly === true ? { collectOnly: true } : {}),
+    ...(input.runSkipped === true ? { runSkipped: true } : {}),
   }
 }

@@ -58,6 +58,12 @@ export const JobSchema = Type.Object({
    * there stands in as a placeholder. @defaultValue false
    */
   collectOnly: Type.Optional(Type.Boolean()),
+  /**
+   * Run the tests the suite skips for students working locally (Jest's
+   * `xtest`, `xit`, `xdescribe`) as ordinary tests; a framework without such
+   * marks ignores it. @defaultValue false
+   */
+  runSkipped: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false })
 export type HarnessJob = Static<typeof JobSchema>
 

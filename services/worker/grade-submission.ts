@@ -109,22 +109,23 @@ export function createGradeProcessor (deps: GradeDeps) {
 
     let lease: Lease | undefined
     let leasedAt = 0
-    let cold = false
+    let saturated = false
     let session: SandboxSession | undefined
     try {
       lease = await deps.pool.acquire(data.language, data.lastHost, data.lane)
       leasedAt = Date.now()
+      saturated = lease.host.inFlight >= lease.host.capacity
       const hostLog = log.child({ host: lease.host.id })
       const input = {
         ...sandboxInput(deps, data, lease),
         strictComparisons: data.strictComparisons,
+        runSkipped: data.runSkipped,
         isolation: data.isolation ?? 'split',
         cpuShares: cpuSharesFor(data.lane),
         ...(progress !== undefined ? { onProgress: (p: RunProgress) => { progress.update(p) } } : {}),
       }
       const opened = await openContainer(deps, lease, input, data.lane, hostLog)
       session = opened.session
-      cold = !opened.warm
       // Tracked from now on, so whoever waits for the worker's removals also waits for this run's.
       deps.removals?.add(session.closed)
       const { observation, timings } = await session.run(input)
@@ -175,9 +176,9 @@ export function createGradeProcessor (deps: GradeDeps) {
         if (held === undefined) return
         held.release()
         // What a slot can do whatever the demand, for the capacity estimate's rate
-        // (capacity-estimate.ts): cold runs only, since under the load the estimate is for
-        // the warm pool runs dry, and a quiet spell's warm runs would promise a burst too much.
-        if (cold) void deps.metrics.slotHeld(Date.now() - leasedAt).catch(() => {})
+        // (capacity-estimate.ts): runs that took the host's last shared slot only, since a
+        // run on a quiet host has the CPU to itself and would promise a burst too much.
+        if (saturated) void deps.metrics.slotHeld(Date.now() - leasedAt).catch(() => {})
       })
       if (deps.removals === undefined) await removal
       else void removal

@@ -34,6 +34,13 @@ describe('grading a Python submission', () => {
     expect(t.runMs).toBeGreaterThan(0)
   })
 
+  it('runs a pytest suite as it is with options.runSkipped (Jest\'s marks only): a skip stays a skip', async () => {
+    const tests = `${ADD_TESTS}\n\nimport pytest\n\n@pytest.mark.skip(reason="later")\ndef test_later():\n    assert add(1, 1) == 3\n`
+    const sub = await grader.grade(python(ADD_CORRECT, tests, { options: { runSkipped: true } }))
+    expect(sub.result?.status).toBe('pass')
+    expect(sub.result?.tests.map(t => t.status)).toEqual(['pass', 'pass', 'pass', 'skip'])
+  })
+
   it('fails a wrong solution, naming the failing test and its assertion', async () => {
     const sub = await grader.grade(python(ADD_WRONG_FOR_NEGATIVES, ADD_TESTS))
     expect(sub.result?.status).toBe('fail')

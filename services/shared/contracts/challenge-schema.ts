@@ -52,6 +52,12 @@ const FileMap = Type.Unsafe<Record<string, string>>({
 })
 
 /** Body of `PUT /v1/challenges/:id`: what a version is made of (and hashed from). */
+/** How a challenge's submissions run by default; a submission's own `options` win. */
+export const ChallengeOptionsSchema = Type.Object({
+  /** See the submission's `options.runSkipped`. @defaultValue false */
+  runSkipped: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false })
+
 export const ChallengeRequestSchema = Type.Object({
   language: Type.String({ minLength: 1, maxLength: 32 }),
   tests: FileMap,
@@ -60,6 +66,7 @@ export const ChallengeRequestSchema = Type.Object({
   /** Default limits of its submissions; a submission's own limits win. */
   limits: Type.Optional(LimitsRequestSchema),
   policy: Type.Optional(GradingPolicySchema),
+  options: Type.Optional(ChallengeOptionsSchema),
 }, { additionalProperties: false })
 export type ChallengeRequest = Static<typeof ChallengeRequestSchema>
 
@@ -73,5 +80,6 @@ export const ChallengeSchema = Type.Object({
   starter: Type.Optional(FileMap),
   limits: Type.Optional(LimitsRequestSchema),
   policy: Type.Optional(GradingPolicySchema),
+  options: Type.Optional(ChallengeOptionsSchema),
 })
 export type Challenge = Static<typeof ChallengeSchema>

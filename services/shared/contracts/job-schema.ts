@@ -16,6 +16,8 @@ export interface GradingJob {
   strictComparisons?: boolean
   /** See SubmissionOptionsSchema.isolation; absent means `split`. */
   isolation?: 'split' | 'in-process'
+  /** See SubmissionOptionsSchema.runSkipped (the submission's, else its challenge's). */
+  runSkipped?: boolean
   /** Batch submissions only: the batch whose progress counts this one when it completes. */
   batchId?: string
   /**

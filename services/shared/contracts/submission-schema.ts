@@ -71,6 +71,14 @@ export const SubmissionOptionsSchema = Type.Object({
    * The result says which was used. @defaultValue 'split'
    */
   isolation: Type.Optional(Type.Union([Type.Literal('split'), Type.Literal('in-process')])),
+  /**
+   * Runs the tests a Jest suite marks skipped for students working locally
+   * (`xtest`, `xit`, `xdescribe`) as ordinary tests, as Exercism's runner
+   * does when it grades; `test.skip` and the like stay skipped. A
+   * challenge's `options.runSkipped` is the default. Suites of frameworks
+   * without such marks (pytest) run as they are. @defaultValue false
+   */
+  runSkipped: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false })
 
 /** Body of `POST /v1/submissions`. */

@@ -151,10 +151,11 @@ export interface Throughput {
   /** Grading time (container create to collect, no queue wait) of the last {@link RECENT_GRADINGS} gradings that ran on a host, newest first, in ms. */
   recentGradingMs: number[]
   /**
-   * How long each of the last {@link RECENT_GRADINGS} cold runs held its host
-   * slot (lease to release: creating its container, the grading, storing its
-   * result and removing the container), newest first, in ms: what the slots
-   * can do under load, whatever the demand.
+   * How long each of the last {@link RECENT_GRADINGS} runs on a full host
+   * (its lease took the host's last shared slot) held that slot, lease to
+   * release (the grading, storing its result, removing its container),
+   * newest first, in ms: what the slots can do under load, whatever the
+   * demand is now.
    */
   recentSlotHoldMs: number[]
 }
@@ -259,9 +260,8 @@ export class MetricsStore {
   }
 
   /**
-   * Records how long one cold run (a container created for it) held its host
-   * slot, from its lease to its release (after its container is removed),
-   * whatever its verdict.
+   * Records how long one run on a full host held its slot, from its lease to
+   * its release (after its container is removed), whatever its verdict.
    */
   async slotHeld (holdMs: number): Promise<void> {
     const ms = duration(holdMs)

@@ -108,6 +108,24 @@ describe('POST /v1/submissions with a challenge', () => {
     expect((await submit({ challenge: `two-sum@${version}`, files: { 'solution.py': 'x = 1\n' } })).statusCode).toBe(202)
   })
 
+  it('runs the locally skipped tests when the challenge says so, unless the submission says otherwise', async () => {
+    await put('skips', { ...TWO_SUM, options: { runSkipped: true } })
+    const files = { 'solution.py': 'x = 1\n' }
+    expect((await submit({ challenge: 'skips', files })).statusCode).toBe(202)
+    expect(fake.queued.at(-1)?.runSkipped).toBe(true)
+    expect((await submit({ challenge: 'skips', files, options: { runSkipped: false } })).statusCode).toBe(202)
+    expect(fake.queued.at(-1)).not.toHaveProperty('runSkipped')
+    // and a challenge without the option runs them only when the submission asks
+    await put('plain', TWO_SUM)
+    expect((await submit({ challenge: 'plain', files })).statusCode).toBe(202)
+    expect(fake.queued.at(-1)).not.toHaveProperty('runSkipped')
+    expect((await submit({ challenge: 'plain', files, options: { runSkipped: true } })).statusCode).toBe(202)
+    expect(fake.queued.at(-1)?.runSkipped).toBe(true)
+    // an option a challenge does not have is refused
+    expect((await put('bad', { ...TWO_SUM, options: { runSkipped: 'yes' } })).statusCode).toBe(400)
+    expect((await put('bad', { ...TWO_SUM, options: { isolation: 'in-process' } })).statusCode).toBe(400)
+  })
+
   it('answers 404 not_found for an unknown challenge or version', async () => {
     for (const challenge of ['no-such', 'two-sum@0000000000000000']) {
       const res = await submit({ challenge, files: { 'solution.py': 'x = 1\n' } })

@@ -28,4 +28,11 @@ describe('buildHarnessJob', () => {
     expect(Compile(JobSchema).Check(job)).toBe(true)
     expect(buildHarnessJob({ files: FILES, tests: TESTS, limits: LIMITS, collectOnly: false })).not.toHaveProperty('collectOnly')
   })
+
+  it('asks for the locally skipped tests only when told to', () => {
+    const job = buildHarnessJob({ files: FILES, tests: TESTS, limits: LIMITS, runSkipped: true })
+    expect(job.runSkipped).toBe(true)
+    expect(Compile(JobSchema).Check(job)).toBe(true)
+    expect(buildHarnessJob({ files: FILES, tests: TESTS, limits: LIMITS, runSkipped: false })).not.toHaveProperty('runSkipped')
+  })
 })
