@@ -40,16 +40,17 @@ const check = async (s: CapacitySources) => await checkCapacity(
 )
 
 describe('checkCapacity', () => {
-  it('holds a client back at the time it was told to a margin a little smaller than a new request\'s, never past the SLA', async () => {
-    // 5 ahead: (5 + 1) × 1.25 + 1 = 8.5 s, past a new request's limit (8 s), within a claimer's (9 s)
+  it('holds a client back at the time it was told to the SLA itself rather than a new request\'s margin, never past it', async () => {
+    // 5 ahead: (5 + 1) × 1.25 + 1 = 8.5 s, past a new request's limit (8 s), within a claimer's
     expect((5 + 1) * 1.25 + 1).toBeGreaterThan(SLA_MS * SLA_HEADROOM / 1000)
     expect((5 + 1) * 1.25 + 1).toBeLessThanOrEqual(SLA_MS * CLAIMED_HEADROOM / 1000)
     const fresh = sources(5, false)
     await expect(check(fresh)).rejects.toBeInstanceOf(OverCapacity)
     expect(fresh.promised).toHaveLength(1)
     await expect(check(sources(5, true))).resolves.toBeUndefined()
-    // 6 ahead: 9.75 s, past the claimer's limit too: refused again, with a new promise
-    const late = sources(6, true)
+    // 7 ahead: 11 s, past the claimer's limit too: refused again, with a new promise
+    expect((7 + 1) * 1.25 + 1).toBeGreaterThan(SLA_MS * CLAIMED_HEADROOM / 1000)
+    const late = sources(7, true)
     await expect(check(late)).rejects.toBeInstanceOf(OverCapacity)
     expect(late.promised).toHaveLength(1)
   })
