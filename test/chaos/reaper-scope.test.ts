@@ -107,8 +107,11 @@ describe('a real grading run', () => {
     const maxIdleMs = 30_000
     const grader = await startReadyGrader({ GRADER_POOL_SIZE: '1', GRADER_POOL_MAX_IDLE_MS: String(maxIdleMs) })
     try {
+      // one warm container per runtime image the host has (python's among them): waiting for the
+      // first one only would take another language's
+      const images = grader.worker.pool.hosts[0]!.images.size
       const deadlineOf = Date.now() + 20_000
-      while (grader.worker.warm.idleContainerIds().length === 0 && Date.now() < deadlineOf) await new Promise(resolve => setTimeout(resolve, 100))
+      while (grader.worker.warm.idleContainerIds().length < images && Date.now() < deadlineOf) await new Promise(resolve => setTimeout(resolve, 100))
       const id = await submit(grader, {
         language: 'python',
         files: { 'solution.py': 'import time\n\ndef slow():\n    time.sleep(3)\n' },

@@ -103,9 +103,11 @@ describe('fair queues and priority lanes', () => {
     const key = await tenantKey('exam course')
     const practice: string[] = []
     for (let i = 0; i < 10; i++) practice.push(await post(key, 'practice'))
+    // as for the flood above: only those finishing after the exam was posted went before it
+    const finishedBeforeExam = finished.length
     const exam = await post(key, 'exam')
     await allFinished([...practice, exam])
-    const aheadOfExam = finished.slice(0, finished.indexOf(exam)).filter(id => practice.includes(id)).length
+    const aheadOfExam = finished.slice(finishedBeforeExam, finished.indexOf(exam)).filter(id => practice.includes(id)).length
     expect(aheadOfExam).toBeLessThanOrEqual(grader.worker.pool.capacity + 1)
   })
 })

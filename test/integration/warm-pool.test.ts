@@ -16,6 +16,12 @@ async function poolOf (g: TestGrader): Promise<HostPoolView | undefined> {
 }
 
 /** Polls GET /v1/hosts until the pool looks as `ok` says (views are published every 2 s). */
+/**
+ * Runtime images on the test grader's host: the pool keeps one of each ready while idle, so
+ * waiting for that many (not for the first) means python's is among them.
+ */
+const imagesOf = (g: TestGrader): number => g.worker.pool.hosts[0]!.images.size
+
 async function untilPool (g: TestGrader, what: string, ok: (p: HostPoolView | undefined) => boolean, withinMs = 20_000): Promise<HostPoolView | undefined> {
   const deadline = Date.now() + withinMs
   for (;;) {
@@ -57,7 +63,7 @@ describe('with the pool on (the default)', () => {
   afterAll(async () => { await g?.close() })
 
   it('hands a submission a warm container: no create or start on its path, the verdict as cold', async () => {
-    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= 1)
+    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= imagesOf(g))
     const done = await g.grade(python(ADD_CORRECT, ADD_TESTS))
     expect(done.result).toMatchObject({ status: 'pass', container: 'warm', timings: { createMs: 0, startMs: 0 } })
     expect(done.result?.tests.map(t => t.status)).toEqual(['pass', 'pass', 'pass'])
@@ -66,7 +72,7 @@ describe('with the pool on (the default)', () => {
   })
 
   it('uses a container once: two submissions in a row get two containers', async () => {
-    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= 1)
+    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= imagesOf(g))
     const before = (await poolOf(g))!
     const ids: string[] = []
     for (let i = 0; i < 2; i++) {
@@ -83,7 +89,7 @@ describe('with the pool on (the default)', () => {
   })
 
   it('gives a warm run exactly the CPU and pids limits it asked for, set before its files arrive', async () => {
-    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= 1)
+    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= imagesOf(g))
     const done = await g.grade(python(READS_LIMITS, limitsSuite({ pids: '20', cpu: '5000 10000', memory: String(256 * MiB) }), {
       limits: { pids: 20, cpus: 0.5 },
     }))
@@ -109,7 +115,7 @@ describe('with the pool on (the default)', () => {
   })
 
   it('shows the pool in /metrics', async () => {
-    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= 1)
+    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= imagesOf(g))
     const text = await (await fetch(`${g.metricsUrl}/metrics`)).text()
     const host = g.worker.pool.hosts[0]!.id
     const value = (series: string) => Number(text.split('\n').find(l => l.startsWith(`${series} `))?.split(' ')[1])
@@ -120,7 +126,7 @@ describe('with the pool on (the default)', () => {
 
   it('discards a drained host\'s pool, and refills it once undrained', async () => {
     const host = g.worker.pool.hosts[0]!.id
-    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= 1)
+    await untilPool(g, 'ready', p => (p?.ready ?? 0) >= imagesOf(g))
     expect((await g.request(`/v1/hosts/${encodeURIComponent(host)}/drain`, { method: 'POST' })).status).toBe(202)
     await untilPool(g, 'empty once drained', p => p?.ready === 0)
     expect(g.worker.warm.idleContainerIds()).toEqual([])
