@@ -199,21 +199,10 @@ export function installPinned () {
   return dir
 }
 
-/** The folder of images/javascript holding the image's package-lock.json, if any. */
+/** images/javascript, when it holds the image's package.json and package-lock.json. */
 function findImageLock () {
-  const base = join(ROOT, 'images/javascript')
-  if (!existsSync(base)) return null
-  const walk = (d) => {
-    if (existsSync(join(d, 'package-lock.json')) && existsSync(join(d, 'package.json'))) return d
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory() && e.name !== 'node_modules') {
-        const found = walk(join(d, e.name))
-        if (found) return found
-      }
-    }
-    return null
-  }
-  return walk(base)
+  const dir = join(ROOT, 'images/javascript')
+  return existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'package-lock.json')) ? dir : null
 }
 
 /** Jest's status for a test as the corpus records it (Jest's own words). */
