@@ -390,10 +390,11 @@ class Peer {
     const chain = info.c.map(h => this.decode(h, null, depth + 1))
     if (!chain.every(c => typeof c === 'function' && this.handles.has(c))) throw new ProtocolError('a malformed error class')
     const Base = ERROR_CLASSES[info.b]
-    const Mirror = chain.length > 0 ? this.mirrorClass(chain[0], info.n, Base) : Base
+    const Mirror = chain.length > 0 ? this.mirrorClass(chain[0], this.handles.get(chain[0]).info.n || info.b, Base) : Base
     const error = Object.create(Mirror.prototype)
     Object.defineProperty(error, 'message', { value: capped(info.m), writable: true, configurable: true })
-    if (Mirror === Base && info.n !== info.b) Object.defineProperty(error, 'name', { value: info.n, writable: true, configurable: true })
+    // The error's own name, as its side reads it (a class that sets none keeps its base's).
+    if (info.n !== Base.prototype.name) Object.defineProperty(error, 'name', { value: info.n, writable: true, configurable: true })
     Object.defineProperty(error, 'stack', { value: capped(info.s) || `${info.n}: ${info.m}`, writable: true, configurable: true })
     for (const pair of info.p) {
       if (!Array.isArray(pair) || pair.length !== 2 || !isName(pair[0]) || ['constructor', '__proto__'].includes(pair[0])) throw new ProtocolError('a malformed error')
@@ -409,7 +410,6 @@ class Peer {
     let Mirror = this.mirrors.get(remoteClass)
     if (Mirror === undefined) {
       Mirror = { [name]: class extends Base {} }[name]
-      Object.defineProperty(Mirror.prototype, 'name', { value: name, writable: true, configurable: true })
       this.mirrors.set(remoteClass, Mirror)
     }
     return Mirror

@@ -146,17 +146,30 @@ class StudentLink {
     const test = session.test
     if (kind !== 'died') this.stop()
     this.dead = true
+    const where = test ? ' while this test ran' : ' while your module was loaded'
     const message = kind === 'timeout'
       ? `Your code ran for more than ${seconds(session.config.testTimeoutMs)} s${test ? ' in this test' : ''} and was stopped. Look for a loop that never ends or work that is too slow.`
       : kind === 'protocol'
         ? `Your code's process sent something the tests cannot accept (${detail}), so it was stopped.`
-        : `Your code's process ended${test ? ' while this test ran' : ''}.`
+        : this.deathMessage(n, where) ?? `Your code's process ended${where}.`
     const fault = { kind: kind === 'timeout' ? 'timeout' : 'runtime', message, n, died: kind === 'died' }
     if (test !== null && session.fault === null) session.fault = fault
     const error = new Error(message)
     error.name = 'StudentFault'
+    // Where the harness noticed is of no use to the student: Jest shows the message alone.
+    error.stack = `${error.name}: ${message}`
     if (test === null) session.pendingFaults.push(fault)
     return error
+  }
+
+  /** What the student process said about its end (an uncaught exception, process.exit), in words for the student. */
+  deathMessage (n, where) {
+    const death = this.deaths.get(n)
+    if (death === undefined) return null
+    if (death.startsWith('process.exit(')) {
+      return cut(`Your code ended its process (${death})${where}: tests must run to the end. Do not call process.exit() in your solution.`)
+    }
+    return cut(`Your code's process ended${where} with ${death}`)
   }
 
   /** The fault's final words, once the launcher said how the process ended (it may say so a little later). */
@@ -172,9 +185,9 @@ class StudentLink {
       poll()
     })
     this.stop()
-    const death = this.deaths.get(fault.n)
     const where = this.session.test ? ' while this test ran' : ''
-    if (death !== undefined) return { ...fault, message: cut(`Your code's process ended${where} with ${death}`) }
+    const words = this.deathMessage(fault.n, where)
+    if (words !== null) return { ...fault, message: words }
     if (exit !== null && exit.signal === 'SIGKILL' && !this.stopped.has(fault.n)) {
       return { ...fault, kind: 'memory', message: `Your code's process was killed${where}, most likely for using more than ${this.session.config.memoryMb} MB of memory. Look for data that grows without bound.` }
     }

@@ -77,15 +77,20 @@ function where (stack) {
   return match ? ` (${match[1]}:${match[2]}:${match[3]})` : ''
 }
 
-// Node would print the error and exit: the test process is told why first.
-process.on('uncaughtException', error => {
-  try { peer.notice({ op: 'died', m: capped(`an uncaught exception: ${describe(error)}`) }) } catch {}
-  process.exit(70)
-})
-process.on('unhandledRejection', error => {
-  try { peer.notice({ op: 'died', m: capped(`a promise rejected with nobody handling it: ${describe(error)}`) }) } catch {}
-  process.exit(70)
-})
+/**
+ * Ends this process at once, the test process told why first. Never by a plain exit: Node
+ * would wait for the channel's reader thread, which is blocked on its FIFO.
+ */
+function die (why) {
+  try { peer.notice({ op: 'died', m: capped(why) }) } catch {}
+  process.kill(process.pid, 'SIGKILL')
+}
+
+// Node would print the error and exit.
+process.on('uncaughtException', error => die(`an uncaught exception: ${describe(error)}`))
+process.on('unhandledRejection', error => die(`a promise rejected with nobody handling it: ${describe(error)}`))
+// The student's code called process.exit(): as in Node, the process ends here.
+process.on('exit', code => die(`process.exit(${code})`))
 
 // The reader thread does not keep the process alive: this does, so the student's timers run while it waits.
 setInterval(() => {}, 1 << 30)
