@@ -218,7 +218,8 @@ class Peer {
     if (value instanceof ArrayBuffer) return ['ab', b64(new Uint8Array(value))]
     if (isPlainObject(value)) {
       const entries = dataEntries(value, false)
-      if (entries === null) return this.handle(value)
+      // An object with methods is an object of behaviour, not data: its state stays where it lives.
+      if (entries === null || entries.some(([, v]) => typeof v === 'function')) return this.handle(value)
       if (refs !== null) refs.push(value)
       path.add(value)
       const out = ['o', entries.map(([k, v]) => [k, this.encode(v, refs, depth + 1, path)]), Object.getPrototypeOf(value) === null ? 1 : 0]

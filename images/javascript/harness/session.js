@@ -16,6 +16,8 @@ const { Channel } = require('./channel.js')
 // Overridable only so the harness's tests can run it outside a container.
 const CHANNELS = path.join(process.env.GRADER_RUN || '/run/grader', 'channels')
 const SPAWN_WAIT_MS = 10_000
+/** How long a new student process may take to serve (Node's own start-up). */
+const READY_WAIT_MS = 10_000
 /** Longest output kept per test (the protocol allows more; the worker shows 500 characters). */
 const KEEP_OUTPUT = 4096
 const MESSAGE_LIMIT = 4000
@@ -110,7 +112,15 @@ class StudentLink {
     this.channel = new Channel({ readPath: rep, writePath: req, nonBlockingWrite: true })
     this.channel.onClose = () => { this.dead = true }
     if (await spawned === null) throw new Error('the student process could not be started')
+    // Node's start-up is not the student's time: the process answers once it serves.
+    this.channel.send({ id: 0, op: 'ping' }, Date.now() + READY_WAIT_MS)
+    for (;;) {
+      const frame = this.channel.next(READY_WAIT_MS)
+      if (typeof frame !== 'string') throw new Error('the student process did not start in time')
+      if (frame.startsWith('{"re":0,')) break
+    }
     this.dead = false
+    session.refreshDeadline()
     if (this.peer !== null) {
       this.peer.restarted(this.channel)
       this.channel.onFrame = frame => this.peer.onFrame(frame)
