@@ -40,7 +40,7 @@ function pair (modules: Record<string, unknown>, faults: string[] = []) {
   student.peer = new Peer({
     side: 'student',
     channel: channel(student, test),
-    resolveModule: ([name, ...keys]: string[]) => keys.reduce((v: any, k) => v[k], modules[name]),
+    resolveModule: ([name, ...keys]: string[]) => keys.reduce((v: any, k) => v[k], modules[name as string]),
   })
   const load = (name: string) => test.peer.request('resolve', { path: [name] }, null, true)
   return { test, student, load, faults }
