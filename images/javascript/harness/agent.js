@@ -249,8 +249,12 @@ async function main () {
     finish({ fault: String(err.message) })
   }
   if (job.collectOnly === true) {
-    // Collecting a suite's test names without the student's code is not built for JavaScript yet.
-    finish({ fault: 'collect-only runs are not supported by the JavaScript image yet' })
+    // The suite's test names as Jest collects them; no student side is started, nothing runs.
+    const run = new Run()
+    testProcess.send({ mode: 'collect', testTimeoutMs: job.testTimeoutMs, outputBytes: job.outputBytes, memoryMb: job.memoryMb })
+    const extra = await follow(run, testProcess)
+    // The tests were collected, not run: there are no outcomes to report.
+    finish({ ...run.summary(), tests: [], isolation: 'split', ...extra })
   }
   const socket = await listener.accept()
   if (socket === null) finish({ fault: 'the student side never connected' })

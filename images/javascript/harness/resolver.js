@@ -46,5 +46,7 @@ module.exports = function resolve (request, options) {
   }
   const rel = studentFile(request, options.basedir)
   if (rel !== null) return proxyModule(rel)
+  // Collect-only: a module of the student's that no starter file provides is a stand-in too.
+  if (process.env.GRADER_COLLECT_ONLY === '1' && (request.startsWith('./') || request.startsWith('../'))) return proxyModule(path.normalize(request))
   throw failure
 }

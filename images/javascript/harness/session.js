@@ -219,7 +219,9 @@ class Session {
   constructor ({ emit, socket, config }) {
     this.emit = emit
     this.config = config
-    this.launcher = new LauncherClient(socket)
+    /** Collect the suite's test names and run nothing: no student side, no launcher. */
+    this.collectOnly = socket === null
+    this.launcher = socket === null ? null : new LauncherClient(socket)
     this.spawned = 0
     this.links = new Map()
     this.collected = []
@@ -231,8 +233,10 @@ class Session {
     this.exceeded = false
     this.deadlineMs = Infinity
     this.phases = null
-    this.launcher.onOut = (n, text) => this.output(text)
-    this.launcher.onExit = (n, exit) => { for (const link of this.links.values()) link.exits.set(n, exit) }
+    if (this.launcher !== null) {
+      this.launcher.onOut = (n, text) => this.output(text)
+      this.launcher.onExit = (n, exit) => { for (const link of this.links.values()) link.exits.set(n, exit) }
+    }
     fs.mkdirSync(CHANNELS, { recursive: true, mode: 0o755 })
   }
 
@@ -279,6 +283,7 @@ class Session {
         break
       }
       case 'test_start': {
+        if (this.collectOnly) break
         const id = fullName(event.test)
         this.test = id
         this.fault = null
@@ -293,6 +298,7 @@ class Session {
       }
       case 'test_skip':
       case 'test_todo': {
+        if (this.collectOnly) break
         const id = this.test
         this.emit({ e: 'report', id, when: 'setup', outcome: 'skipped', xfail: false, message: event.name === 'test_todo' ? 'Todo.' : 'Skipped.' })
         this.emit({ e: 'finish', id, output: '' })

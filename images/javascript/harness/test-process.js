@@ -28,6 +28,8 @@ const sessions = require('./session.js')
 
 function jestConfig (config) {
   return {
+    // Collect-only: every test is collected and none runs (a name pattern nothing matches).
+    ...(config.mode === 'collect' ? { testNamePattern: '(?!)' } : {}),
     rootDir: SUITE,
     roots: [SUITE],
     testEnvironment: path.join(HARNESS, 'jest-environment.js'),
@@ -56,6 +58,7 @@ function relative (file) {
 
 async function run (config, socket) {
   const emit = event => process.send(event)
+  if (config.mode === 'collect') process.env.GRADER_COLLECT_ONLY = '1'
   const session = sessions.start({ emit, socket, config })
   let results
   try {
@@ -79,8 +82,9 @@ async function run (config, socket) {
 }
 
 process.on('message', (message, handle) => {
-  if (message === null || typeof message !== 'object' || message.mode !== 'split' || handle === undefined) return
-  run(message, handle).then(
+  if (message === null || typeof message !== 'object') return
+  if (!(message.mode === 'split' && handle !== undefined) && message.mode !== 'collect') return
+  run(message, handle ?? null).then(
     () => setTimeout(() => process.exit(0), 20),
     err => {
       process.stderr.write(`the test process failed: ${err && err.stack}\n`)
