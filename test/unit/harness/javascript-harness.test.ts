@@ -134,6 +134,7 @@ describe('the JavaScript proxy protocol (peer.js)', () => {
     later: async (v: number) => v * 2,
     squares: function * (n: number) { for (let i = 0; i < n; i++) yield i * i },
     sneak: (cb: any) => cb.constructor,
+    matcher: () => ({ asymmetricMatch: () => true, answer: 41 }),
   }
 
   it('passes primitives, dates, maps, sets and typed arrays by value', () => {
@@ -191,6 +192,15 @@ describe('the JavaScript proxy protocol (peer.js)', () => {
   it('never gives the student side the constructor of a test function (the way to the test process\'s Function)', () => {
     const mod = pair({ sol: solution }).load('sol')
     expect(() => mod.sneak(() => 1)).toThrow(/out of your code's reach/)
+  })
+
+  it('never lets an object of the student side act as a Jest asymmetric matcher (a forged equality)', () => {
+    const mod = pair({ sol: solution }).load('sol')
+    const value = mod.matcher()
+    expect(value.answer).toBe(41)
+    expect(value.asymmetricMatch).toBeUndefined()
+    expect('asymmetricMatch' in value).toBe(false)
+    expect(value).not.toEqual({ answer: 42 })
   })
 
   it('treats a malformed message from the student side as its fault, never as data', () => {
