@@ -225,6 +225,7 @@ class Session {
     this.spawned = 0
     this.links = new Map()
     this.collected = []
+    this.code = []
     this.test = null
     this.fault = null
     this.pendingFaults = []
@@ -276,10 +277,11 @@ class Session {
   async onTestEvent (event, state, link) {
     switch (event.name) {
       case 'run_start': {
-        const ids = []
-        collectNames(state.rootDescribeBlock, [], ids)
-        this.collected.push(...ids)
-        this.emit({ e: 'collected', ids: this.collected, code: this.collected.map(() => ''), tasks: this.collected.map(() => null) })
+        const tests = []
+        collectTests(state.rootDescribeBlock, tests)
+        this.collected.push(...tests.map(fullName))
+        this.code.push(...tests.map(testCode))
+        this.emit({ e: 'collected', ids: this.collected, code: this.code, tasks: this.collected.map(() => null) })
         break
       }
       case 'test_start': {
@@ -368,15 +370,61 @@ function fullName (test) {
   return cut(titles.join(' '), 1000)
 }
 
-function collectNames (block, _, out) {
+function collectTests (block, out) {
   for (const child of block.children) {
-    if (child.type === 'describeBlock') collectNames(child, _, out)
-    else out.push(fullName(child))
+    if (child.type === 'describeBlock') collectTests(child, out)
+    else out.push(child)
   }
 }
 
-const SUITE_LINE = /\(?\/suite\/([^\s():]+):(\d+):(\d+)\)?/
-const STUDENT_LINE = /\(?\/workspace\/([^\s():]+):(\d+):(\d+)\)?/
+const sources = new Map()
+
+/**
+ * The test's own code, as the student is shown it: the `test(…)` call in the suite's file,
+ * from where Jest says the test was declared (its stack, source-mapped) to its closing
+ * parenthesis. '' when that cannot be told.
+ */
+function testCode (test) {
+  try {
+    const line = String(test.asyncError?.stack ?? '').split('\n').find(l => SUITE_LINE.test(l))
+    if (line === undefined) return ''
+    const [, rel, row, column] = SUITE_LINE.exec(line)
+    const file = path.join(SUITE, rel)
+    if (!sources.has(file)) sources.set(file, fs.readFileSync(file, 'utf8'))
+    const lines = sources.get(file).split('\n')
+    const text = lines.slice(Number(row) - 1).join('\n').slice(Math.max(Number(column) - 1, 0))
+    // The declaring call starts at the name before the stack's column (`test.each(…)(…)` included).
+    const start = lines[Number(row) - 1].slice(0, Math.max(Number(column) - 1, 0)).search(/[\w.$]*$/)
+    const head = lines[Number(row) - 1].slice(start, Math.max(Number(column) - 1, 0))
+    const end = callEnd(text)
+    return end === -1 ? '' : cut(head + text.slice(0, end))
+  } catch {
+    return ''
+  }
+}
+
+/** Where the call that `text` starts with ends: past its last balanced parenthesis (strings and comments skipped). */
+function callEnd (text) {
+  let depth = 0
+  let opened = false
+  for (let i = 0; i < text.length && i < 100_000; i++) {
+    const c = text[i]
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++
+      continue
+    }
+    if (c === '/' && text[i + 1] === '/') { i = text.indexOf('\n', i); if (i === -1) return -1; continue }
+    if (c === '/' && text[i + 1] === '*') { i = text.indexOf('*/', i + 2); if (i === -1) return -1; i++; continue }
+    if (c === '(') { depth++; opened = true }
+    if (c === ')') { depth--; if (opened && depth === 0) return i + 1 }
+  }
+  return -1
+}
+
+const SUITE = process.env.GRADER_SUITE || '/suite'
+const SUITE_LINE = new RegExp(`\\(?${SUITE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([^\\s():]+):(\\d+):(\\d+)\\)?`)
+const WORKSPACE = process.env.GRADER_WORKSPACE || '/workspace'
+const STUDENT_LINE = new RegExp(`\\(?${WORKSPACE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([^\\s():]+):(\\d+):(\\d+)\\)?`)
 
 /** A test's failure in words: Jest's own message, and where it happened (the student's line, or the test's). */
 function describeError (error) {
