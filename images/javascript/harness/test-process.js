@@ -68,7 +68,7 @@ async function run (config, socket) {
     }, [SUITE]))
   } catch (err) {
     emit({ e: 'collect_error', path: '', message: String(err && err.message).slice(0, 4000) })
-    emit({ e: 'end', exitstatus: 2 })
+    await new Promise(resolve => process.send({ e: 'end', exitstatus: 2 }, resolve))
     return
   }
   for (const file of results.testResults) {
@@ -78,14 +78,15 @@ async function run (config, socket) {
     }
   }
   if (session.collected.length === 0) emit({ e: 'collected', ids: [], code: [], tasks: [] })
-  emit({ e: 'end', exitstatus: results.success ? 0 : 1 })
+  // The last event is on its way before the process may end.
+  await new Promise(resolve => process.send({ e: 'end', exitstatus: results.success ? 0 : 1 }, resolve))
 }
 
 process.on('message', (message, handle) => {
   if (message === null || typeof message !== 'object') return
   if (!(message.mode === 'split' && handle !== undefined) && message.mode !== 'collect') return
   run(message, handle ?? null).then(
-    () => setTimeout(() => process.exit(0), 20),
+    () => process.exit(0),
     err => {
       process.stderr.write(`the test process failed: ${err && err.stack}\n`)
       process.exit(1)
