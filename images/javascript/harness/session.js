@@ -11,6 +11,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
+const { randomBytes } = require('node:crypto')
 const { Channel } = require('./channel.js')
 
 // Overridable only so the harness's tests can run it outside a container.
@@ -97,7 +98,8 @@ class StudentLink {
   async start () {
     const session = this.session
     this.n = ++session.spawned
-    const dir = path.join(CHANNELS, String(this.n))
+    // A name no earlier student process could guess: it cannot open the FIFOs of the next one ahead of it.
+    const dir = path.join(CHANNELS, `${this.n}-${randomBytes(12).toString('hex')}`)
     fs.mkdirSync(dir, { recursive: true, mode: 0o711 })
     fs.chmodSync(dir, 0o711)
     const req = path.join(dir, 'req')
