@@ -42,9 +42,20 @@ const PIDS_EVENTS = ['/sys/fs/cgroup/pids/pids.events', '/sys/fs/cgroup/pids.eve
 const TEST_TMP = path.join(RUN_DIR, 'tmp')
 const COMPILE_TIMEOUT_MS = 20_000
 
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
 function emit (obj) {
-  // A pipe: the write is synchronous, so nothing is lost when the process exits right after.
-  fs.writeSync(1, JSON.stringify(obj) + '\n')
+  // Written synchronously, so nothing is lost when the process exits right after; a pipe
+  // some other process made non-blocking is waited on rather than given up.
+  const data = Buffer.from(JSON.stringify(obj) + '\n')
+  for (let offset = 0; offset < data.length;) {
+    try {
+      offset += fs.writeSync(1, data, offset, data.length - offset)
+    } catch (err) {
+      if (err.code !== 'EAGAIN') throw err
+      Atomics.wait(pause, 0, 0, 2)
+    }
+  }
 }
 
 function finish (report) {
