@@ -393,16 +393,31 @@ function testCode (test) {
     const [, rel, row, column] = SUITE_LINE.exec(line)
     const file = path.join(SUITE, rel)
     if (!sources.has(file)) sources.set(file, fs.readFileSync(file, 'utf8'))
-    const lines = sources.get(file).split('\n')
-    const text = lines.slice(Number(row) - 1).join('\n').slice(Math.max(Number(column) - 1, 0))
-    // The declaring call starts at the name before the stack's column (`test.each(…)(…)` included).
-    const start = lines[Number(row) - 1].slice(0, Math.max(Number(column) - 1, 0)).search(/[\w.$]*$/)
-    const head = lines[Number(row) - 1].slice(start, Math.max(Number(column) - 1, 0))
-    const end = callEnd(text)
-    return end === -1 ? '' : cut(head + text.slice(0, end))
+    const source = sources.get(file)
+    const lines = source.split('\n')
+    const origin = lines.slice(0, Number(row) - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(Number(column) - 1, 0)
+    // `test.each(table)(name, fn)`: the stack points at the second call; the code starts at the first.
+    const at = source[origin - 1] === ')' ? callStart(source, origin - 1) : origin
+    const start = source.slice(0, at).search(/[\w.$]*$/)
+    const tail = callEnd(source.slice(origin))
+    if (tail === -1) return ''
+    const end = origin + tail - at
+    const indent = /[ \t]*$/.exec(source.slice(source.lastIndexOf('\n', start - 1) + 1, start))[0].length
+    const code = source.slice(start, at + end).split('\n').map((l, i) => (i > 0 && /^[ \t]*$/.test(l.slice(0, indent)) ? l.slice(indent) : l)).join('\n')
+    return cut(code)
   } catch {
     return ''
   }
+}
+
+/** Where the parenthesis that closes at `close` opened (a plain count: the tables of `test.each` are data). */
+function callStart (source, close) {
+  let depth = 0
+  for (let i = close; i >= 0 && close - i < 100_000; i--) {
+    if (source[i] === ')' || source[i] === ']' || source[i] === '}') depth++
+    if (source[i] === '(' || source[i] === '[' || source[i] === '{') { depth--; if (depth === 0) return i }
+  }
+  return close + 1
 }
 
 /** Where the call that `text` starts with ends: past its last balanced parenthesis (strings and comments skipped). */
