@@ -4,22 +4,26 @@
 //
 // Two paths to a base image:
 // - GRADER_BASE_IMAGE set (a registry is reachable): the Dockerfile builds
-//   FROM it, e.g. debian:bookworm-slim, and installs the packages it needs.
-// - otherwise: a Debian bookworm root built here from Debian packages with
-//   debootstrap (the language's packages included) and `docker import`ed.
+//   FROM the image.json's `baseImage` when it names one (node:22-bookworm-slim),
+//   else FROM GRADER_BASE_IMAGE (debian:bookworm-slim), and installs what it needs.
+// - otherwise: a Debian root built here from Debian packages with debootstrap
+//   (the image.json's `debianSuite`, bookworm by default, with its
+//   `debianPackages`) and `docker import`ed.
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { ProvisionError, aptInstall, log, readJson, which } from './system.mjs'
 
-const SUITE = 'bookworm'
+/** The Debian suite of a local base root when the image.json names none. */
+const DEFAULT_SUITE = 'bookworm'
 
 function listFiles (dir) {
   const out = []
   for (const name of readdirSync(dir).sort()) {
     const full = join(dir, name)
-    if (name === '__pycache__') continue
+    // Caches and installed packages are build products, not sources (the image installs its own).
+    if (name === '__pycache__' || name === 'node_modules') continue
     if (statSync(full).isDirectory()) out.push(...listFiles(full))
     else out.push(full)
   }
@@ -67,15 +71,16 @@ function follow (docker, stream) {
 
 async function buildLocalBase (docker, spec, stateDir) {
   const packages = [...spec.debianPackages].sort()
-  const tag = `grader-base-${spec.language}:${createHash('sha256').update(`${SUITE}\0${packages.join(' ')}`).digest('hex').slice(0, 12)}`
+  const suite = spec.debianSuite ?? DEFAULT_SUITE
+  const tag = `grader-base-${spec.language}:${createHash('sha256').update(`${suite}\0${packages.join(' ')}`).digest('hex').slice(0, 12)}`
   if (await exists(docker, tag)) return tag
   if (which('debootstrap') === null) aptInstall(['debootstrap'], 'building a base image from Debian packages needs debootstrap')
   mkdirSync(stateDir, { recursive: true })
   const root = mkdtempSync(join(stateDir, `rootfs-${spec.language}-`))
   try {
-    log(`building the ${spec.language} base root from Debian packages (${packages.join(', ')}); this takes a minute, once`)
+    log(`building the ${spec.language} base root from Debian ${suite} packages (${packages.join(', ')}); this takes a minute, once`)
     await new Promise((resolve, reject) => {
-      const p = spawn('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, SUITE, root], { stdio: ['ignore', 'ignore', 'pipe'] })
+      const p = spawn('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, suite, root], { stdio: ['ignore', 'ignore', 'pipe'] })
       let err = ''
       p.stderr.on('data', d => { err = (err + d).slice(-4000) })
       p.on('error', reject)
@@ -92,6 +97,18 @@ async function buildLocalBase (docker, spec, stateDir) {
   return tag
 }
 
+/**
+ * The certificate authorities this machine trusts beyond Node's own
+ * (`NODE_EXTRA_CA_CERTS`, e.g. a company's TLS proxy), for the build's
+ * `npm ci`: sent with the context as `build-ca.pem`, never part of the source
+ * hash, and only used by the build step that fetches packages.
+ */
+function buildCertificates () {
+  const file = process.env.NODE_EXTRA_CA_CERTS
+  if (!file || !existsSync(file)) return null
+  try { return readFileSync(file) } catch { return null }
+}
+
 async function contextTar (dir) {
   const { pack } = await import('tar-stream')
   const p = pack()
@@ -99,6 +116,8 @@ async function contextTar (dir) {
     const mode = statSync(file).mode & 0o777
     p.entry({ name: relative(dir, file), mode }, readFileSync(file))
   }
+  const certificates = buildCertificates()
+  if (certificates !== null) p.entry({ name: 'build-ca.pem', mode: 0o644 }, certificates)
   p.finalize()
   return p
 }
@@ -109,7 +128,8 @@ export async function ensureImages (docker, { imagesDir, stateDir, baseImage = p
   for (const spec of imageSpecs(imagesDir)) {
     const current = await exists(docker, spec.tag)
     if (current?.Config?.Labels?.['grader.source-hash'] === spec.hash) continue
-    const base = baseImage || await buildLocalBase(docker, spec, stateDir)
+    // With a registry, an image that names its own base (Node's official image) builds FROM that.
+    const base = baseImage ? (spec.baseImage ?? baseImage) : await buildLocalBase(docker, spec, stateDir)
     log(`building ${spec.tag} from ${base}`)
     const stream = await docker.buildImage(await contextTar(spec.dir), {
       t: spec.tag,

@@ -7,11 +7,12 @@
 // same image (expected.json, recorded by scripts/conformance/record-python.mjs):
 // the overall status, the set of test ids and each test's outcome. All
 // disagreements are collected and shown as one table before the test fails.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Submission } from '../../services/shared/contracts/submission-schema.js'
 import { startTestGrader, type TestGrader } from '../helpers/grader.js'
+import { gradeAll, gradingOptions as optionsIn, summary, table, type Mismatch } from './compare.js'
 
 const CORPUS = join(import.meta.dirname, 'python')
 const VARIANTS = ['example', 'stub', 'mutant'] as const
@@ -48,8 +49,6 @@ function oneLine (message: string): string {
   const line = message.trim().split('\n').filter(l => l.trim() !== '').pop() ?? ''
   return line.length > 100 ? `${line.slice(0, 99)}…` : line
 }
-
-interface Mismatch { exercise: string, variant: Variant, test: string, expected: string, got: string }
 
 /** Every way one grading disagrees with pytest's recording. */
 function compare (exercise: string, variant: Variant, want: Recorded, sub: Submission): Mismatch[] {
@@ -92,24 +91,10 @@ function compare (exercise: string, variant: Variant, want: Recorded, sub: Submi
   return out
 }
 
-function table (rows: Mismatch[]): string {
-  const head: Mismatch = { exercise: 'exercise', variant: 'variant' as Variant, test: 'test id', expected: 'expected', got: 'got' }
-  const cols = ['exercise', 'variant', 'test', 'expected', 'got'] as const
-  const width = Object.fromEntries(cols.map(c => [c, Math.max(...[head, ...rows].map(r => r[c].length))])) as Record<typeof cols[number], number>
-  const line = (r: Mismatch) => cols.map(c => r[c].padEnd(width[c])).join('  ').trimEnd()
-  return [line(head), cols.map(c => '-'.repeat(width[c])).join('  '), ...rows.map(line)].join('\n')
-}
-
 const expected = JSON.parse(readFileSync(join(CORPUS, 'expected.json'), 'utf8')) as Expected
 
 /** `{ options }` from an exercise's grading.json, which must also say why; nothing for the rest. */
-function gradingOptions (slug: string): { options?: Record<string, unknown> } {
-  const file = join(CORPUS, 'exercises', slug, 'grading.json')
-  if (!existsSync(file)) return {}
-  const grading = JSON.parse(readFileSync(file, 'utf8')) as { options: Record<string, unknown>, why: string }
-  if (typeof grading.why !== 'string' || grading.why.length < 20) throw new Error(`${file} must say why it needs options`)
-  return { options: grading.options }
-}
+const gradingOptions = (slug: string) => optionsIn(CORPUS, slug)
 const read = (...parts: string[]) => readFileSync(join(CORPUS, 'exercises', ...parts), 'utf8')
 
 let grader: TestGrader
@@ -126,47 +111,37 @@ describe('the Python conformance corpus', () => {
     const only = process.env.CONFORMANCE_ONLY?.split(',').filter(Boolean)
     const chosen = only ? slugs.filter(s => only.includes(s)) : slugs
     const jobs = chosen.flatMap(slug => VARIANTS.filter(v => expected.exercises[slug]!.variants[v]).map(variant => ({ slug, variant })))
-    const mismatches: Mismatch[] = []
-    const agreeing: string[] = []
-    const started = Date.now()
-    for (let i = 0; i < jobs.length; i += CONCURRENCY) {
-      await Promise.all(jobs.slice(i, i + CONCURRENCY).map(async ({ slug, variant }) => {
-        const exercise = expected.exercises[slug]!
-        const tests = Object.fromEntries(exercise.tests.map(name => [name, read(slug, 'tests', name)]))
-        const sub = await grader.grade({
-          language: 'python',
-          files: { [exercise.solution]: read(slug, variant, exercise.solution) },
-          tests,
-          // An exercise whose suite cannot run across the process split says so, and why (grading.json).
-          ...gradingOptions(slug),
-          // Verdicts are what is compared, not speed: generous limits keep a busy
-          // machine (several gradings at once) from turning a slow run into a timeout.
-          // Plain pytest has no per-test limit either: one CPU-heavy test (sublist's large
-          // lists) took over the default 5 s on a loaded 2-core machine.
-          limits: { timeoutMs: 30_000, testTimeoutMs: 30_000 },
-          metadata: { conformance: `${slug}/${variant}` },
-        })
-        const found = compare(slug, variant, exercise.variants[variant]!, sub)
-        // The agreement is claimed for the default split mode, except where grading.json says otherwise.
-        const isolation = gradingOptions(slug).options?.isolation ?? 'split'
-        if (sub.result?.isolation !== isolation) {
-          found.push({ exercise: slug, variant, test: '(isolation)', expected: String(isolation), got: String(sub.result?.isolation) })
-        }
-        mismatches.push(...found)
-        if (found.length === 0) agreeing.push(`${slug}/${variant}`)
-      }))
-    }
-    const seconds = Math.round((Date.now() - started) / 1000)
+    const { mismatches, agreeing, seconds } = await gradeAll(jobs, VARIANTS, CONCURRENCY, async ({ slug, variant }) => {
+      const exercise = expected.exercises[slug]!
+      const tests = Object.fromEntries(exercise.tests.map(name => [name, read(slug, 'tests', name)]))
+      const sub = await grader.grade({
+        language: 'python',
+        files: { [exercise.solution]: read(slug, variant, exercise.solution) },
+        tests,
+        // An exercise whose suite cannot run across the process split says so, and why (grading.json).
+        ...gradingOptions(slug),
+        // Verdicts are what is compared, not speed: generous limits keep a busy
+        // machine (several gradings at once) from turning a slow run into a timeout.
+        // Plain pytest has no per-test limit either: one CPU-heavy test (sublist's large
+        // lists) took over the default 5 s on a loaded 2-core machine.
+        limits: { timeoutMs: 30_000, testTimeoutMs: 30_000 },
+        metadata: { conformance: `${slug}/${variant}` },
+      })
+      const found = compare(slug, variant, exercise.variants[variant]!, sub)
+      // The agreement is claimed for the default split mode, except where grading.json says otherwise.
+      const isolation = gradingOptions(slug).options?.isolation ?? 'split'
+      if (sub.result?.isolation !== isolation) {
+        found.push({ exercise: slug, variant, test: '(isolation)', expected: String(isolation), got: String(sub.result?.isolation) })
+      }
+      return found
+    })
     const byGrading = new Set(mismatches.map(m => `${m.exercise}/${m.variant}`))
-    // Sorted, so two runs print the same table whatever order the gradings finished in.
-    const order = (m: Mismatch) => `${m.exercise}\0${VARIANTS.indexOf(m.variant)}\0${m.test}`
-    mismatches.sort((a, b) => order(a).localeCompare(order(b)))
 
-    console.log([
+    console.log(summary(
       `Python conformance (pytest ${expected.pytest}): ${chosen.length} exercises, ${jobs.length} gradings, ` +
         `${agreeing.length} agree with pytest, ${byGrading.size} disagree (${seconds} s)`,
-      ...VARIANTS.map(v => `  ${v}: ${agreeing.filter(a => a.endsWith(`/${v}`)).length}/${jobs.filter(j => j.variant === v).length} agree`),
-    ].join('\n'))
+      jobs, VARIANTS, agreeing,
+    ))
     if (mismatches.length > 0) console.log(`${mismatches.length} mismatches:\n${table(mismatches)}`)
 
     expect(await grader.leftovers()).toEqual([])

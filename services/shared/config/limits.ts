@@ -29,6 +29,8 @@ export const LIMIT_KEYS = Object.keys(LIMITS) as LimitKey[]
 /** Per-language defaults that differ from the global ones (e.g. a JVM needs more memory). */
 export const LANGUAGE_LIMITS: Partial<Record<string, Partial<Limits>>> = {
   python: {},
+  // Four Node processes (agent, Jest with Babel, launcher, student process) take about 280 MiB before any test runs.
+  javascript: { memoryMb: 512 },
 }
 
 /**

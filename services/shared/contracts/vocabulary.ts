@@ -39,7 +39,7 @@ export const Reason = {
 export type Reason = (typeof Reason)[keyof typeof Reason]
 
 /** Languages a grader can know about; which ones a host can grade is discovered from image labels. */
-export const Language = { python: 'python' } as const
+export const Language = { python: 'python', javascript: 'javascript' } as const
 export type Language = (typeof Language)[keyof typeof Language]
 
 /**

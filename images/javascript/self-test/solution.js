@@ -1,0 +1,4 @@
+export const add = (a, b) => {
+  console.log('adding', a, b)
+  return a + b
+}

@@ -1,0 +1,12 @@
+//
+// This is only a SKELETON file for the 'Atbash Cipher' exercise. It's been provided as a
+// convenience to get you started writing code faster.
+//
+
+export const encode = () => {
+  throw new Error('Remove this line and implement the function');
+};
+
+export const decode = () => {
+  throw new Error('Remove this line and implement the function');
+};

@@ -1,0 +1,3 @@
+export const degreesOfSeparation = (familyTree, personA, personB) => {
+  throw new Error('Remove this line and implement the function');
+};

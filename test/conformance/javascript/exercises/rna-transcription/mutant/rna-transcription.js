@@ -1,0 +1,9 @@
+const DNA_TO_RNA = {
+  G: 'C',
+  C: 'G',
+  T: 'T',
+  A: 'U',
+};
+
+export const toRna = (dna) =>
+  dna.replace(/./g, (nucleotide) => DNA_TO_RNA[nucleotide]);

@@ -1,0 +1,3 @@
+export const twoFer = (name = 'you') => {
+  return `One for ${name}, one for me.`;
+};

@@ -1,0 +1,3 @@
+export const twoFer = (name = 'You') => {
+  return `One for ${name}, one for me.`;
+};
