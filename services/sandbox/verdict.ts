@@ -9,7 +9,7 @@ import type { AgentReport, AgentTest, Isolation } from './harness-protocol.js'
 export interface RunObservation {
   /** The agent's final report; null when the container ended without one. */
   report: AgentReport | null
-  /** Tests pytest collected, in order (streamed before any ran). */
+  /** Tests the framework collected, in order (streamed before any ran). */
   expected: string[]
   /** The student's side was started: from then on, whatever the container does is the student's outcome. */
   studentStarted: boolean
@@ -184,11 +184,11 @@ function judgeRun (obs: RunObservation): Verdict {
     }
   }
   if (!report.complete) {
-    const message = `Your code stopped the test run early${inTest(current)} (exit code ${obs.runnerExitCode ?? 'unknown'}): tests must run to the end. Do not call exit() or os._exit() in your solution.`
+    const message = `Your code stopped the test run early${inTest(current)} (exit code ${obs.runnerExitCode ?? 'unknown'}): tests must run to the end. Do not end the process from your solution (exit(), os._exit(), process.exit()).`
     return { status: 'error', reason: 'runtime', message, tests: interruptedTests({ ...obs, current }, message) }
   }
   if (report.collected == null) {
-    const message = 'The test run ended before pytest had collected the tests.'
+    const message = 'The test run ended before the test framework had collected the tests.'
     return { status: 'error', reason: 'runtime', message, tests: [] }
   }
   if (report.collected.length === 0) {
@@ -212,7 +212,7 @@ function judgeRun (obs: RunObservation): Verdict {
 
 /**
  * What a collect-only run (`collectOnly` job) says about the suite: the ids
- * pytest collected, or why it does not collect. Only the author's files were
+ * the framework collected, or why it does not collect. Only the author's files were
  * in the container (no student side was started), so a suite that does not
  * collect is the author's problem, answered as such; a run with no report is
  * a fault of ours (retryable), as for grading.
@@ -229,11 +229,11 @@ export function decideCollection (obs: RunObservation): SuiteCollection {
   if (report.collectErrors !== undefined && report.collectErrors.length > 0) {
     const first = report.collectErrors[0]!
     const more = report.collectErrors.length > 1 ? ` (and ${report.collectErrors.length - 1} more)` : ''
-    return { ok: false, problem: cut(`pytest could not collect ${first.path}${more}:\n${first.message.trim()}`, 2000) }
+    return { ok: false, problem: cut(`the test framework could not collect ${first.path}${more}:\n${first.message.trim()}`, 2000) }
   }
   if (report.stopped) return { ok: false, problem: cut(report.stopped, 1000) }
   if (report.limit !== undefined || obs.oomKilled) return { ok: false, problem: 'collecting the suite ran into the container\'s limits' }
-  if (report.complete !== true || report.collected == null) return { ok: false, problem: 'pytest ended before it had collected the tests' }
+  if (report.complete !== true || report.collected == null) return { ok: false, problem: 'the test framework ended before it had collected the tests' }
   if (report.collected.length === 0) return { ok: false, problem: 'the suite defines no test' }
   return { ok: true, tests: report.collected }
 }

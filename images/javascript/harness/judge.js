@@ -115,12 +115,14 @@ function judge (phases, fault, finished = true) {
   if (fault !== null) return ['error', fault.message]
   const { setup, call, teardown } = phases
   if (setup === undefined || (teardown === undefined && !finished)) return ['error', 'This test did not finish: the run was stopped first.']
-  if (setup.outcome === 'failed') return ['error', `The test could not be set up: ${setup.message ?? ''}`]
+  // Jest fails a test whose beforeEach or afterEach throws (a stub's constructor, most often):
+  // failed, as Jest reports it, not an error of the run
+  if (setup.outcome === 'failed') return ['fail', `The test's set-up (beforeEach) failed: ${setup.message ?? ''}`]
   if (setup.outcome === 'skipped') return ['skip', setup.message ?? 'Skipped.']
   if (call === undefined) return ['error', 'This test reported no outcome.']
   if (call.outcome === 'failed') return ['fail', call.message ?? 'The test failed.']
   if (call.outcome === 'skipped') return ['skip', call.message ?? 'Skipped.']
-  if (teardown !== undefined && teardown.outcome === 'failed') return ['error', `The test could not be cleaned up: ${teardown.message ?? ''}`]
+  if (teardown !== undefined && teardown.outcome === 'failed') return ['fail', `The test's clean-up (afterEach) failed: ${teardown.message ?? ''}`]
   return ['pass', null]
 }
 

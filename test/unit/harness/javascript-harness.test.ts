@@ -84,8 +84,13 @@ describe('the JavaScript judge', () => {
     run.onEvent({ e: 'report', id: 'same', when: 'call', outcome: 'passed', xfail: false, message: null })
     run.onEvent({ e: 'report', id: 'same', when: 'teardown', outcome: 'passed', xfail: false, message: null })
     run.onEvent({ e: 'finish', id: 'same', output: '' })
-    expect(run.summary().tests.map((t: { status: string }) => t.status)).toEqual(['error', 'pass'])
+    // a beforeEach that throws fails its test, as Jest reports it
+    expect(run.summary().tests.map((t: { status: string }) => t.status)).toEqual(['fail', 'pass'])
     expect(() => run.onEvent({ e: 'report', id: 'other', when: 'call', outcome: 'passed', xfail: false, message: null })).toThrow(/while no test/)
+  })
+
+  it('fails a test whose afterEach throws, as Jest does', () => {
+    expect(judge({ setup: { outcome: 'passed' }, call: { outcome: 'passed' }, teardown: { outcome: 'failed', message: 'x' } }, null)[0]).toBe('fail')
   })
 
   it('calls a test that never finished an error', () => {

@@ -348,7 +348,7 @@ describe('decideVerdict: the report', () => {
     expect(decideVerdict(observation({ report: r }))).toEqual({
       status: 'error',
       reason: 'runtime',
-      message: 'The test run ended before pytest had collected the tests.',
+      message: 'The test run ended before the test framework had collected the tests.',
       tests: [],
     })
   })
@@ -446,7 +446,7 @@ describe('decideVerdict: precedence inside the report', () => {
     if (v.message!.includes('filled the temporary disk')) return 'disk'
     if (v.message!.includes('could not load')) return 'load'
     if (v.message!.includes('stopped the test run early')) return 'early'
-    if (v.message!.includes('before pytest had collected')) return 'uncollected'
+    if (v.message!.includes('before the test framework had collected')) return 'uncollected'
     return `unknown: ${v.message}`
   }
 
@@ -649,7 +649,7 @@ describe('decideCollection', () => {
   it('says a suite with no test, or one pytest could not collect, is a problem of the suite', () => {
     expect(decideCollection(collecting({ collected: [] }))).toEqual({ ok: false, problem: 'the suite defines no test' })
     const broken = decideCollection(collecting({ collected: [], collectErrors: [{ path: 'test_x.py', message: 'E   SyntaxError: invalid syntax' }, { path: 'test_y.py', message: 'x' }] }))
-    expect(broken).toEqual({ ok: false, problem: 'pytest could not collect test_x.py (and 1 more):\nE   SyntaxError: invalid syntax' })
+    expect(broken).toEqual({ ok: false, problem: 'the test framework could not collect test_x.py (and 1 more):\nE   SyntaxError: invalid syntax' })
     expect(decideCollection(collecting({ complete: false, collected: null }))).toMatchObject({ ok: false })
   })
 
