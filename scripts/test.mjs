@@ -2,7 +2,14 @@
 // suite: every test with the grader's defaults (the warm pool on), then the security suite again
 // with the pool off (vitest.config.ts names both projects). One after the other, never at once:
 // the Docker-backed files must not race each other's timeouts and limits on a small machine.
+//
+// Each pass also writes vitest's JSON report, and what failed in any pass is listed once more
+// at the very end: a CI log is often read from its tail, and the first pass's failures would
+// otherwise sit above the whole second pass.
 import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ROOT, provision } from './lib/provision.mjs'
 import { log } from './lib/system.mjs'
 
@@ -23,18 +30,48 @@ let child
 let stopping = false
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { stopping = true; child?.kill(sig) })
 
-let failed = false
-for (const pass of PASSES) {
+const reports = await mkdtemp(join(tmpdir(), 'grader-test-report-'))
+const failures = []
+for (const [i, pass] of PASSES.entries()) {
   if (stopping) break
+  const report = join(reports, `pass-${i}.json`)
+  const args = ['run', ...pass, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]
   const code = await new Promise(resolve => {
-    child = spawn(process.execPath, [`${ROOT}/node_modules/vitest/vitest.mjs`, 'run', ...pass, ...process.argv.slice(2)], {
+    child = spawn(process.execPath, [`${ROOT}/node_modules/vitest/vitest.mjs`, ...args], {
       cwd: ROOT,
       stdio: 'inherit',
       env: { ...process.env, ...env.env },
     })
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)))
   })
-  if (code !== 0) failed = true
+  if (code !== 0) failures.push(...await failedIn(report, pass[1], code))
 }
 await env.stop()
-process.exit(failed || stopping ? 1 : 0)
+await rm(reports, { recursive: true, force: true })
+if (failures.length > 0) {
+  log(`npm test failed; what failed, pass by pass:`)
+  for (const line of failures) console.log(line)
+}
+process.exit(failures.length > 0 || stopping ? 1 : 0)
+
+/** One line per failed test (or file that failed outside a test), with its first message line. */
+async function failedIn(report, project, code) {
+  let json
+  try {
+    json = JSON.parse(await readFile(report, 'utf8'))
+  } catch {
+    return [`  [${project}] vitest exited ${code} without a report`]
+  }
+  const lines = []
+  for (const file of json.testResults ?? []) {
+    const name = file.name.startsWith(ROOT) ? file.name.slice(ROOT.length + 1) : file.name
+    const failed = (file.assertionResults ?? []).filter(t => t.status === 'failed')
+    for (const t of failed) lines.push(`  [${project}] ${name} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`)
+    if (failed.length === 0 && file.status === 'failed') lines.push(`  [${project}] ${name}: ${firstLine(file.message)}`)
+  }
+  return lines.length > 0 ? lines : [`  [${project}] vitest exited ${code}; its report names no failed test`]
+}
+
+function firstLine(text) {
+  return String(text ?? '').split('\n').find(l => l.trim() !== '')?.trim().slice(0, 300) ?? ''
+}
