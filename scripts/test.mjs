@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ROOT, provision } from './lib/provision.mjs'
+import { ROOT, STATE_DIR, provision } from './lib/provision.mjs'
+import { ensurePromtool } from './lib/promtool.mjs'
 import { log } from './lib/system.mjs'
 
 const PASSES = [
@@ -22,6 +23,8 @@ const PASSES = [
 let env
 try {
   env = await provision({ redis: 'ephemeral' })
+  // Test-only tools; `npm start` needs none of them.
+  env.env.PROMTOOL = ensurePromtool(STATE_DIR)
 } catch (err) {
   log(`cannot run the tests: ${err.message}`)
   process.exit(1)

@@ -194,6 +194,34 @@ describe('verdicts decided before any test runs', () => {
     expect(sub.result?.message).toBe('Your file solution.js has a syntax error on line 2, column 13: Unexpected token\n      return a +* 2\n                ^')
   })
 
+  it('gives a call made outside any test a test\'s time of its own, from when it is made', async () => {
+    // The spec's module scope spends longer than a test may in the test process before it calls the
+    // student's code: that is Jest's time (on a loaded host, transforming the spec is too), not the student's.
+    const spec = "import twoFer from './solution'\n" +
+      'const started = Date.now()\nwhile (Date.now() - started < 2500) {}\n' +
+      'const greeting = twoFer()\n' +
+      "test('greets', () => expect(greeting).toBe('One for you, one for me.'))\n"
+    const sub = await grader.grade({
+      language: 'javascript',
+      files: { 'solution.js': "export default (name = 'you') => `One for ${name}, one for me.`\n" },
+      tests: { 'solution.spec.js': spec },
+      limits: { testTimeoutMs: 1500, timeoutMs: 30_000 },
+    })
+    expect(sub.result?.status).toBe('pass')
+  })
+
+  it('stops a module that loops while it is loaded, with the test\'s time limit, as an error with no test', async () => {
+    const sub = await grader.grade({
+      language: 'javascript',
+      files: { 'solution.js': 'for (;;) {}\nexport const f = () => 1\n' },
+      tests: { 'solution.spec.js': "import { f } from './solution'\ntest('f', () => expect(f()).toBe(1))\n" },
+      limits: { testTimeoutMs: 1500, timeoutMs: 30_000 },
+    })
+    expect(sub.result?.status).toBe('error')
+    expect(sub.result?.message).toMatch(/ran for more than 1\.5 s/)
+    expect(sub.result?.tests).toEqual([])
+  })
+
   it('makes a spec that throws while Jest collects it an error with no test', async () => {
     const sub = await grader.grade({
       language: 'javascript',

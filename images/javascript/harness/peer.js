@@ -99,7 +99,9 @@ class Peer {
    * @param {object} o
    * @param {'test'|'student'} o.side
    * @param {{send: Function, next: Function}} o.channel  (channel.js, or its mirror in the test realm)
-   * @param {() => number} [o.deadline] epoch ms by which a reply must come (the running test's), Infinity for none
+   * @param {(outermost?: boolean) => number} [o.deadline] epoch ms by which a reply must come (the running
+   *   test's), Infinity for none; `outermost` is true for a request made while none is waiting, which is
+   *   where a deadline outside any test starts
    * @param {(kind: string, detail: string) => Error} [o.fault] the student's process failed: what to throw
    * @param {(text: string) => void} [o.output] what the student's code printed
    */
@@ -123,6 +125,8 @@ class Peer {
     this.nextRequest = side === 'test' ? 1 : 1 << 30
     this.generation = 0
     this.fault = null
+    /** Requests waiting for their answer (a callback from inside a call asks again, one level down). */
+    this.depth = 0
   }
 
   // ------------------------------------------------------------- own objects
@@ -564,7 +568,16 @@ class Peer {
   request (op, fields, refs = null, resolving = false, path = null) {
     if (this.fault !== null) throw this.fault
     const id = this.nextRequest++
-    const deadline = this.deadline()
+    const deadline = this.deadline(this.depth === 0)
+    this.depth++
+    try {
+      return this.exchange(op, fields, refs, resolving, path, id, deadline)
+    } finally {
+      this.depth--
+    }
+  }
+
+  exchange (op, fields, refs, resolving, path, id, deadline) {
     let sent
     try {
       sent = this.channel.send({ ...fields, id, op }, deadline)

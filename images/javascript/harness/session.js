@@ -145,7 +145,13 @@ class StudentLink {
         link.channel.onFrame = frame => peer.onFrame(frame)
         return link.channel
       },
-      deadline: () => this.session.deadlineMs,
+      // Outside a test (the suite's module scope, describe blocks) each call the tests make gets a
+      // test's time of its own, counted from when it is made, as the Python harness does: what Jest
+      // did before it (transforming the spec, loading the environment) is not the student's time.
+      deadline: outermost => {
+        if (outermost && this.session.test === null) this.session.refreshDeadline()
+        return this.session.deadlineMs
+      },
       fault: (kind, detail) => this.fault(kind, detail),
       output: text => this.session.output(text),
       died: message => this.deaths.set(this.n, message),
