@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process'
 import { chmod, copyFile, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { resolveLimits } from '../../services/shared/config/limits.js'
+import { hardenedRunArgs } from '../baseline.js'
 
 /** Exercism's two configuration files, kept verbatim with the conformance corpus. */
 const EXERCISM_CONFIG = new URL('../../test/conformance/javascript/exercism-config/', import.meta.url).pathname
@@ -23,16 +23,9 @@ export interface JestBaselineInput {
   files: Record<string, string>
 }
 
-/** The `docker run` arguments: the grader's JavaScript limits, no network, the student's uid, a read-only root. */
+/** The `docker run` arguments: the grader's JavaScript limits and hardening (bench/baseline.ts), then the image's Jest. */
 export function jestBaselineArgs (image: string, dir: string): string[] {
-  const limits = resolveLimits('javascript')
-  const periodUs = 10_000
-  return ['run', '--rm', '--network', 'none', '--user', '10002:10002',
-    '--memory', `${limits.memoryMb}m`, '--memory-swap', `${limits.memoryMb}m`,
-    '--cpu-period', String(periodUs), '--cpu-quota', String(Math.round(limits.cpus * periodUs)),
-    '--pids-limit', String(limits.pids), '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-    '--read-only', '--tmpfs', '/tmp:size=64m',
-    '-v', `${dir}:/w:ro`, '-w', '/w', '-e', 'CI=true', '-e', 'HOME=/tmp',
+  return [...hardenedRunArgs('javascript', dir), '-e', 'CI=true', '-e', 'HOME=/tmp',
     '--entrypoint', 'node', image, `${IMAGE_MODULES}/jest/bin/jest.js`, '--ci', '--no-watchman', '--runInBand']
 }
 
