@@ -39,7 +39,8 @@ function jestConfig (config) {
     transform: { '\\.[cm]?[jt]sx?$': [require.resolve('babel-jest'), { configFile: path.join(HARNESS, 'babel.config.js'), babelrc: false }] },
     // The harness and the student modules' stand-ins are loaded as they are.
     transformIgnorePatterns: ['/node_modules/', `^${escape(path.dirname(HARNESS))}/`, `^${escape(RUN_DIR)}/`],
-    moduleNameMapper: { '^(\\.\\/.+)\\.js$': '$1' },
+    // node:test suites run on Jest through node-test.js (what maps, and what does not, is there).
+    moduleNameMapper: { '^node:test$': path.join(HARNESS, 'node-test.js'), '^(\\.\\/.+)\\.js$': '$1' },
     resolver: path.join(HARNESS, 'resolver.js'),
     modulePaths: [NODE_MODULES],
     testSequencer: path.join(HARNESS, 'sequencer.js'),
