@@ -53,11 +53,40 @@ function jestConfig (config) {
   }
 }
 
+/**
+ * One Jest run of a suite of ours, before the job comes: Jest's first run in a process costs
+ * about half a second more than the next ones (its runner, circus, the module registry and
+ * Babel's plugins load lazily, on first use). A warm container has that done while it waits;
+ * a cold one overlaps it with the upload of the job. It uses Jest's plain node environment,
+ * so no student side is involved, and never fails the run: the job waits for it, then goes on.
+ */
+async function warmUp () {
+  const dir = path.join(TEST_TMP, 'warm-up')
+  try {
+    const fs = require('node:fs')
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    fs.writeFileSync(path.join(dir, 'warm.js'), 'export const greet = (name = `you`) => `One for ${name}, one for me.`\n')
+    fs.writeFileSync(path.join(dir, 'warm.spec.js'), "import { greet } from './warm'\ndescribe('warm', () => { test('up', () => { expect(greet()).toEqual(expect.stringContaining('you')) }) })\n")
+    await runCLI({
+      _: [], $0: 'jest', runInBand: true, ci: true, cache: false, watchman: false, silent: true,
+      config: JSON.stringify({
+        ...jestConfig({ testTimeoutMs: 5000 }),
+        rootDir: dir, roots: [dir], testEnvironment: require.resolve('jest-environment-node'),
+        // transformed as a suite is (the suite's own patterns leave the run folder alone)
+        transformIgnorePatterns: ['/node_modules/', `^${escape(path.dirname(HARNESS))}/`],
+        cacheDirectory: path.join(dir, 'cache'),
+      }),
+    }, [dir])
+  } catch {}
+}
+const warmedUp = warmUp()
+
 function relative (file) {
   return path.relative(SUITE, file)
 }
 
 async function run (config, socket) {
+  await warmedUp
   const emit = event => process.send(event)
   if (config.mode === 'collect') process.env.GRADER_COLLECT_ONLY = '1'
   const session = sessions.start({ emit, socket, config })
