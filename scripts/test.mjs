@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureChromium } from './lib/chromium.mjs'
 import { ROOT, provision } from './lib/provision.mjs'
 import { log } from './lib/system.mjs'
 
@@ -19,8 +20,16 @@ const PASSES = [
   ['--project', 'security, pool off', '--passWithNoTests'],
 ]
 
+/**
+ * Whether this run may include the browser tests (test/browser/): no filter, or a filter that
+ * could name them. Only those runs install Chromium, which most focused runs never need.
+ */
+const runsBrowserTests = (filters) =>
+  filters.length === 0 || filters.some(f => f.includes('browser') || 'test/browser/'.startsWith(f.replace(/^\.\//, '')))
+
 let env
 try {
+  if (runsBrowserTests(process.argv.slice(2).filter(a => !a.startsWith('-')))) ensureChromium()
   env = await provision({ redis: 'ephemeral' })
 } catch (err) {
   log(`cannot run the tests: ${err.message}`)
