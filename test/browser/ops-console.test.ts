@@ -3,8 +3,10 @@
 // engine is frozen with SIGSTOP, as a wedged daemon is, and the page must show what the pool
 // does about it. Screenshots go to docs/images/ (the README shows them). Every wait is bounded.
 import { mkdirSync } from 'node:fs'
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import Docker from 'dockerode'
+import { Redis } from 'ioredis'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dockerOptions, hostId } from '../../services/hostpool/docker-endpoint.js'
@@ -61,6 +63,25 @@ async function untilText (locator: Locator, pattern: RegExp, timeoutMs: number):
     throw new Error(`${err.message}; last text: ${JSON.stringify(text)}`)
   })
   return text
+}
+
+/** A TCP relay from a free port to `targetPort` on loopback, which a test can cut and restore. */
+async function startRelay (targetPort: string): Promise<{ port: number, cut: () => Promise<void>, restore: () => Promise<void>, close: () => Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const server = createServer(client => {
+    const upstream = connect(Number(targetPort), '127.0.0.1')
+    for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => {}) }
+    client.pipe(upstream).pipe(client)
+  })
+  const listen = async (port: number) => { await new Promise<void>(resolve => server.listen(port, '127.0.0.1', resolve)) }
+  await listen(0)
+  const port = (server.address() as AddressInfo).port
+  const cut = async () => {
+    const closed = new Promise<void>(resolve => server.close(() => { resolve() }))
+    for (const s of sockets) s.destroy()
+    await closed
+  }
+  return { port, cut, restore: async () => { await listen(port) }, close: async () => { if (server.listening) await cut() } }
 }
 
 const sleepy = (seconds: number) => `import time\n\ndef add(a, b):\n    time.sleep(${seconds})\n    return a + b\n`
@@ -179,6 +200,45 @@ describe('the ops console in Chromium', () => {
     await until('the page counts the six gradings', async () => await gradedTotal() >= before + 6, 90_000, 250)
     await until('the queue drains on the page', async () => await queueValue('fair') + await queueValue('waiting') + await queueValue('active') === 0, 20_000, 250)
     expect(busiest).toBeGreaterThan(0)
+  })
+
+  it('keeps its data, marked stale, while the stream is gone, and goes live again when it is back', async () => {
+    // a second page reaches the grader through a TCP relay the test can cut, as a proxy or a
+    // restarting API would; the login session is the same (cookies are per host, not per port)
+    const relay = await startRelay(new URL(grader.url).port)
+    const second = await chromium.context.newPage()
+    try {
+      await second.goto(`http://127.0.0.1:${relay.port}/ops`)
+      await untilText(second.locator('#live'), /^Live/, 15_000)
+      await untilText(second.locator(`#hosts tr[data-host="${idA}"] .state`), /^healthy$/, 10_000)
+      await relay.cut()
+      await untilText(second.locator('#live'), /stale/, 15_000)
+      expect(await second.locator('#live').getAttribute('data-state')).toBe('stale')
+      // the last data stays on the page
+      expect(await second.locator(`#hosts tr[data-host="${idA}"] .state`).textContent()).toBe('healthy')
+      await relay.restore()
+      await untilText(second.locator('#live'), /^Live/, 30_000)
+    } finally {
+      await second.close()
+      await relay.close()
+    }
+  })
+
+  it('keeps its data, marked stale, while Redis does not answer, and goes live again after', async () => {
+    await untilText(page.locator('#live'), /^Live/, 10_000)
+    const redis = new Redis(grader.config.redisUrl)
+    try {
+      // every client of this run's Redis waits (the API's reads time out): Redis is away, as far as anyone can tell
+      await redis.call('CLIENT', 'PAUSE', '8000', 'ALL')
+      await untilText(page.locator('#live'), /cannot read Redis/, 10_000)
+      expect(await page.locator('body').getAttribute('class')).toContain('stale')
+      expect(await rowState(idA)).toBe('healthy')
+      await page.screenshot({ path: `${SCREENSHOTS}ops-stale.png`, fullPage: true })
+    } finally {
+      await redis.call('CLIENT', 'UNPAUSE').catch(() => {})
+      await redis.quit()
+    }
+    await untilText(page.locator('#live'), /^Live/, 20_000)
   })
 
   it('shows a frozen daemon turn unhealthy, then recycling, then healthy again', async () => {

@@ -92,7 +92,7 @@ export function consolePage (): string {
         <dl id="sla"></dl>
       </div>
       <div class="panel">
-        <h3>Graded in the last minute</h3>
+        <h3>Graded per minute</h3>
         <table id="graded">
           <caption class="visually-hidden">Gradings finished in the last minute, by status and reason</caption>
           <thead><tr><th scope="col">Status</th><th scope="col">Reason</th><th scope="col">Per minute</th><th scope="col">Total</th></tr></thead>

@@ -260,7 +260,9 @@ function consolePage () {
     renderHosts(snapshot)
     const before = minuteAgo().s
     const spanS = Math.max(1, Math.round((lastAt - minuteAgo().t) / 1000))
-    const perMinute = (now, then) => spanS < 5 ? '–' : String(Math.round((now - then) * 60 / spanS))
+    // a page younger than a minute scales what it saw up to a minute, and says over how long
+    const perMinute = (now, then) => spanS < 5 ? '–' : `${Math.round((now - then) * 60 / spanS)}${spanS < 55 ? ` (over ${spanS} s)` : ''}`
+    const rate = (now, then) => spanS < 5 ? 'no rate yet' : `${perMinute(now, then)} per minute`
     const q = snapshot.queue
     const fairTotal = snapshot.fair.reduce((n, d) => n + d.pending, 0)
     dl($('#queue'), [
@@ -280,10 +282,10 @@ function consolePage () {
     const worstSla = Math.min(...Object.values(snapshot.slaMs).filter(v => v !== null))
     const p95 = snapshot.endToEndMs.p95
     dl($('#sla'), [
-      ['p50 / p95', `${ms(snapshot.endToEndMs.p50)} / ${ms(p95)}`, 'e2e'],
+      ['p50 / p95 (from the histogram buckets)', `${ms(snapshot.endToEndMs.p50)} / ${ms(p95)}`, 'e2e'],
       ['SLA', slas],
       ['p95 within the tightest SLA', p95 === null || !Number.isFinite(worstSla) ? '–' : p95 <= worstSla ? 'yes' : 'NO', 'within'],
-      ['SLA misses', `${misses} total, ${perMinute(misses, missesBefore)} in the last minute`, 'misses'],
+      ['SLA misses', `${misses} total, ${rate(misses, missesBefore)}`, 'misses'],
       ['Gradings measured', String(snapshot.endToEndMs.count), 'count'],
     ])
     const byKey = list => new Map(list.map(g => [`${g.status}/${g.reason}`, g.count]))
@@ -297,8 +299,8 @@ function consolePage () {
     dl($('#trends'), [
       ['Waiting', sparkline(series(s => s.queue.waiting + s.fair.reduce((n, d) => n + d.pending, 0)), 'jobs waiting')],
       ['Graded (total)', sparkline(series(s => s.graded.reduce((n, g) => n + g.count, 0)), 'gradings finished')],
-      ['Retries', `${snapshot.retries} total, ${perMinute(snapshot.retries, before.retries)} in the last minute`, 'retries'],
-      ['Recycles', `${recycles} total, ${perMinute(recycles, recyclesBefore)} in the last minute`, 'recycles'],
+      ['Retries', `${snapshot.retries} total, ${rate(snapshot.retries, before.retries)}`, 'retries'],
+      ['Recycles', `${recycles} total, ${rate(recycles, recyclesBefore)}`, 'recycles'],
     ])
   }
 }
