@@ -181,6 +181,39 @@ describe('the ops console in Chromium', () => {
     expect((await hostsOfApi()).find(h => h.id === idA)?.draining).toBe(false)
   })
 
+  it('changes a host\'s concurrency through the editor, and asks before a recycle (cancel sends nothing)', async () => {
+    const editor = page.getByLabel(`Concurrency of ${idA}`, { exact: true })
+    await editor.fill('2')
+    await editor.press('Enter')
+    await untilText(page.locator('#control-status'), new RegExp(`Concurrency 2 for ${idA}: applied`), 15_000)
+    expect((await hostsOfApi()).find(h => h.id === idA)).toMatchObject({ concurrency: 2 })
+
+    await page.getByRole('button', { name: `Recycle ${idA}` }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.waitFor({ state: 'visible', timeout: 5000 })
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await untilText(page.locator('#control-status'), new RegExp(`Recycle ${idA}: cancelled`), 5000)
+    expect(await dialog.isVisible()).toBe(false)
+
+    await editor.fill('1')
+    await page.getByRole('button', { name: `Set concurrency of ${idA}` }).click()
+    await untilText(page.locator('#control-status'), new RegExp(`Concurrency 1 for ${idA}: applied`), 15_000)
+    expect((await hostsOfApi()).find(h => h.id === idA)).toMatchObject({ concurrency: 1, lastRecycleAt: null })
+  })
+
+  it('opens bull-board\'s job view under /ops/queues with the same session, and refuses it without one', async () => {
+    const board = await chromium.context.newPage()
+    try {
+      const res = await board.goto(`${grader.url}/ops/queues`)
+      expect(res?.status()).toBe(200)
+      await board.getByText('grading').first().waitFor({ state: 'visible', timeout: 20_000 })
+    } finally {
+      await board.close()
+    }
+    const bare = await fetch(`${grader.url}/ops/queues`)
+    expect(bare.status).toBe(401)
+  })
+
   it('shows the queue counts move while submissions run', async () => {
     const before = await gradedTotal()
     const ids: string[] = []
@@ -242,21 +275,20 @@ describe('the ops console in Chromium', () => {
   })
 
   it('shows a frozen daemon turn unhealthy, then recycling, then healthy again', async () => {
+    // every state the row shows, in order: each wait below looks at the row and records it
     const seen: string[] = []
-    const watch = setInterval(() => {
-      void rowState(idB).then(state => { if (state !== null && seen.at(-1) !== state) seen.push(state) })
-    }, 150)
-    try {
-      b.pause()
-      await until('the row turns unhealthy', async () => await rowState(idB) === 'unhealthy', 20_000)
-      await page.screenshot({ path: `${SCREENSHOTS}ops-unhealthy.png`, fullPage: true })
-      await until('the row turns recycling', async () => await rowState(idB) === 'recycling', 30_000)
-      await page.screenshot({ path: `${SCREENSHOTS}ops-recycling.png`, fullPage: true })
-      // the recycle kills the frozen dockerd and starts it again: bounded by the recycle timeout the pool itself uses
-      await until('the row is healthy again', async () => await rowState(idB) === 'healthy', 120_000, 250)
-    } finally {
-      clearInterval(watch)
+    const observe = async (): Promise<string | null> => {
+      const state = await rowState(idB)
+      if (state !== null && seen.at(-1) !== state) seen.push(state)
+      return state
     }
+    b.pause()
+    await until('the row turns unhealthy', async () => await observe() === 'unhealthy', 20_000)
+    await page.screenshot({ path: `${SCREENSHOTS}ops-unhealthy.png`, fullPage: true })
+    await until('the row turns recycling', async () => await observe() === 'recycling', 30_000)
+    await page.screenshot({ path: `${SCREENSHOTS}ops-recycling.png`, fullPage: true })
+    // the recycle kills the frozen dockerd and starts it again: bounded by the recycle timeout the pool itself uses
+    await until('the row is healthy again', async () => await observe() === 'healthy', 120_000)
     expect(seen.slice(seen.indexOf('unhealthy'))).toEqual(['unhealthy', 'recycling', 'healthy'])
     expect(await page.locator(`#hosts tr[data-host="${idB}"] td`).nth(7).textContent()).not.toBe('never')
   })
