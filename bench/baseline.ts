@@ -21,7 +21,17 @@ export interface BaselineInput {
  * student's uid, a read-only root with a /tmp, no capabilities.
  */
 export function baselineArgs (image: string, dir: string): string[] {
-  const limits = resolveLimits('python')
+  return [...hardenedRunArgs('python', dir), '-e', 'PYTHONDONTWRITEBYTECODE=1',
+    image, 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '/w']
+}
+
+/**
+ * `docker run --rm` with a language's default limits as the grader applies them (memory
+ * without swap, CPU quota, pids), no network, the student's uid, a read-only root with a
+ * /tmp, no capabilities, and `dir` mounted read-only as the working folder /w.
+ */
+export function hardenedRunArgs (language: string, dir: string): string[] {
+  const limits = resolveLimits(language)
   // The grader's CFS period (10 ms), so the quota is the same slice the grader gives.
   const periodUs = 10_000
   return ['run', '--rm', '--network', 'none', '--user', '10002:10002',
@@ -29,8 +39,7 @@ export function baselineArgs (image: string, dir: string): string[] {
     '--cpu-period', String(periodUs), '--cpu-quota', String(Math.round(limits.cpus * periodUs)),
     '--pids-limit', String(limits.pids), '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
     '--read-only', '--tmpfs', '/tmp:size=64m',
-    '-v', `${dir}:/w:ro`, '-w', '/w', '-e', 'PYTHONDONTWRITEBYTECODE=1',
-    image, 'python3', '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '/w']
+    '-v', `${dir}:/w:ro`, '-w', '/w']
 }
 
 /** One baseline grading; its time in ms, from writing the files to docker's exit. Throws unless pytest passed. */

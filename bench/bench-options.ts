@@ -64,8 +64,11 @@ export interface BenchOptions extends BenchEnv {
   noDocs: boolean
 }
 
-/** `--scenario <name>`: today's bench (`default`) or the exam peak of issue 10 (`exam`, bench/exam/). */
-export const SCENARIOS = ['default', 'exam'] as const
+/**
+ * `--scenario <name>`: today's bench (`default`), the exam peak of issue 10 (`exam`, bench/exam/),
+ * or JavaScript gradings against docker run of Jest (`javascript`, bench/javascript/).
+ */
+export const SCENARIOS = ['default', 'exam', 'javascript'] as const
 export type Scenario = typeof SCENARIOS[number]
 
 /** Takes `--scenario <name>` (or `--scenario=<name>`) out of the arguments; the rest belong to that scenario's own parser. */
@@ -82,7 +85,7 @@ export function splitScenario (argv: readonly string[]): { scenario: Scenario, r
   return { scenario: scenario as Scenario, rest }
 }
 
-export const USAGE = `npm run bench -- [--scenario default|exam] [--quick] [--isolation] [--out <path>] [--no-docs] [--redraw <record.json>] [--url <base> --key <key> [--url-pool on|off]]
+export const USAGE = `npm run bench -- [--scenario default|exam|javascript] [--quick] [--isolation] [--out <path>] [--no-docs] [--redraw <record.json>] [--url <base> --key <key> [--url-pool on|off]]
   env: ${Object.keys(BenchEnvSchema.properties).join(', ')}`
 
 export function parseBenchOptions (argv: string[], env: NodeJS.ProcessEnv): BenchOptions {

@@ -9,7 +9,7 @@ import { Value } from 'typebox/value'
 /** A number, or null where nothing was measured (JSON has no NaN: a record is checked after its JSON round trip). */
 const Num = Type.Union([Type.Number(), Type.Null()])
 
-const SummarySchema = Type.Object({
+export const SummarySchema = Type.Object({
   n: Type.Integer(), min: Num, p50: Num, p95: Num, p99: Num, max: Num, mean: Num,
 })
 

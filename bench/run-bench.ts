@@ -172,6 +172,11 @@ async function main (): Promise<void> {
     await runExam(rest)
     return
   }
+  if (scenario === 'javascript') {
+    const { runJavaScript } = await import('./javascript/run-javascript.js')
+    await runJavaScript(rest)
+    return
+  }
   const o = parseBenchOptions(rest, process.env)
   if (o.redraw !== undefined) {
     writeOutputs(checked(JSON.parse(readFileSync(o.redraw, 'utf8'))), o)

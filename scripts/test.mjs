@@ -11,7 +11,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ensureChromium } from './lib/chromium.mjs'
-import { ROOT, provision } from './lib/provision.mjs'
+import { ROOT, STATE_DIR, provision } from './lib/provision.mjs'
+import { ensurePromtool } from './lib/promtool.mjs'
 import { log } from './lib/system.mjs'
 
 const PASSES = [
@@ -35,6 +36,8 @@ if (runsBrowserTests(process.argv.slice(2).filter(a => !a.startsWith('-')))) {
 let env
 try {
   env = await provision({ redis: 'ephemeral' })
+  // Test-only tools; `npm start` needs none of them.
+  env.env.PROMTOOL = ensurePromtool(STATE_DIR)
 } catch (err) {
   log(`cannot run the tests: ${err.message}`)
   process.exit(1)

@@ -40,36 +40,8 @@ export const PINS = {
   'core-js': '3.46.0',
 }
 
-/** Exercism's babel.config.js of every JavaScript exercise, verbatim. */
-const BABEL_CONFIG = `module.exports = {
-  presets: [['@exercism/babel-preset-javascript', { corejs: '3.40' }]],
-  plugins: [],
-};
-`
-/** Exercism's jest.config.js of every JavaScript exercise, verbatim. */
-const JEST_CONFIG = `module.exports = {
-  verbose: true,
-  projects: ['<rootDir>'],
-  testMatch: [
-    '**/__tests__/**/*.[jt]s?(x)',
-    '**/test/**/*.[jt]s?(x)',
-    '**/?(*.)+(spec|test).[jt]s?(x)',
-  ],
-  testPathIgnorePatterns: [
-    '/(?:production_)?node_modules/',
-    '.d.ts$',
-    '<rootDir>/test/fixtures',
-    '<rootDir>/test/helpers',
-    '__mocks__',
-  ],
-  transform: {
-    '^.+\\\\.[jt]sx?$': 'babel-jest',
-  },
-  moduleNameMapper: {
-    '^(\\\\.\\\\/.+)\\\\.js$': '$1',
-  },
-};
-`
+/** Exercism's babel.config.js and jest.config.js of every JavaScript exercise, verbatim (kept in the corpus, MIT). */
+const EXERCISM_CONFIG = join(CORPUS, 'exercism-config')
 /**
  * What is run in the variant's folder (after `node <jest>/bin/jest.js`). `--json` with
  * `--testLocationInResults` gives every test's ancestor titles, title, full name and
@@ -255,8 +227,7 @@ export function prepare (slug, variant, modules, solutionText = null) {
   }
   const solution = only(join(exercise, 'example'))
   writeFileSync(join(work, solution), solutionText ?? readFileSync(join(exercise, variant, solution), 'utf8'))
-  writeFileSync(join(work, 'babel.config.js'), BABEL_CONFIG)
-  writeFileSync(join(work, 'jest.config.js'), JEST_CONFIG)
+  for (const name of ['babel.config.js', 'jest.config.js']) copyFileSync(join(EXERCISM_CONFIG, name), join(work, name))
   // Babel resolves the preset from the config's folder; the link points where Jest lives
   // (a path inside the image in image mode, dangling on the host, which is fine).
   symlinkSync(modules, join(work, 'node_modules'))

@@ -32,16 +32,21 @@ export function isDebian () {
   return existsSync('/etc/debian_version') && which('apt-get') !== null
 }
 
+const APT_ENV = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
 let aptUpdated = false
+/** Reads Debian's package lists once per process (a fresh machine may have none yet). */
+export function aptUpdateOnce () {
+  if (!aptUpdated) { run('apt-get', ['update', '-qq'], { env: APT_ENV, quiet: true }); aptUpdated = true }
+}
+
 /** Installs Debian packages; only as root on Debian, otherwise says what to do. */
 export function aptInstall (packages, why) {
   if (!isRoot() || !isDebian()) {
     throw new ProvisionError(`${why}: install the Debian packages ${packages.join(' ')} (or their equivalent) and run again`)
   }
   log(`installing ${packages.join(' ')} (${why})`)
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  if (!aptUpdated) { run('apt-get', ['update', '-qq'], { env, quiet: true }); aptUpdated = true }
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, quiet: true })
+  aptUpdateOnce()
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env: APT_ENV, quiet: true })
 }
 
 /** GET on a unix-socket HTTP server (the Docker API); resolves the status code or null. */

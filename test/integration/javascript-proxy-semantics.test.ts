@@ -148,6 +148,63 @@ describe('the JavaScript split harness runs an unmodified Jest suite as plain Je
   })
 })
 
+describe('Jest\'s fake timers over the student\'s timers', () => {
+  const TIMERS = `
+export const delayed = (callback) => { setTimeout(() => callback('done'), 1000) }
+export const later = (value) => new Promise(resolve => setTimeout(() => resolve(value * 2), 60_000))
+export const stamp = () => [Date.now(), new Date().getTime()]
+export const ticker = (callback) => { const id = setInterval(callback, 100); return () => clearInterval(id) }
+export const soon = () => new Promise(resolve => setTimeout(() => resolve('real'), 50))
+`
+  const TIMERS_SPEC = `
+import { delayed, later, stamp, ticker, soon } from './timers'
+describe('fake', () => {
+  beforeEach(() => { jest.useFakeTimers() })
+  afterEach(() => { jest.useRealTimers() })
+  test('a timeout fires when the tests advance the clock, not before', () => {
+    const callback = jest.fn()
+    delayed(callback)
+    jest.advanceTimersByTime(999)
+    expect(callback).not.toHaveBeenCalled()
+    jest.advanceTimersByTime(1)
+    expect(callback).toHaveBeenCalledWith('done')
+  })
+  test('a promise a timer resolves settles once the clock passes it', async () => {
+    const promise = later(21)
+    jest.advanceTimersByTime(60_000)
+    await expect(promise).resolves.toBe(42)
+  })
+  test('Date follows setSystemTime', () => {
+    jest.setSystemTime(new Date('2020-01-01T00:00:00Z'))
+    expect(stamp()).toEqual([Date.parse('2020-01-01T00:00:00Z'), Date.parse('2020-01-01T00:00:00Z')])
+  })
+  test('an interval ticks with the clock and stops when cleared', () => {
+    const callback = jest.fn()
+    const stop = ticker(callback)
+    jest.advanceTimersByTime(350)
+    expect(callback).toHaveBeenCalledTimes(3)
+    stop()
+    jest.advanceTimersByTime(1000)
+    expect(callback).toHaveBeenCalledTimes(3)
+  })
+})
+test("with real timers, the student's timers are its own again", async () => {
+  await expect(soon()).resolves.toBe('real')
+  expect(Math.abs(stamp()[0] - Date.now())).toBeLessThan(5000)
+})
+`
+  it('fires the student\'s timeouts and intervals and moves its Date with the tests\' clock', async () => {
+    const sub = await grader.grade({ language: 'javascript', files: { 'timers.js': TIMERS }, tests: { 'timers.spec.js': TIMERS_SPEC } })
+    expect((sub.result?.tests ?? []).map(t => [t.name, t.status, t.message ?? '']), JSON.stringify(sub.result).slice(0, 2000)).toEqual([
+      ['fake a timeout fires when the tests advance the clock, not before', 'pass', ''],
+      ['fake a promise a timer resolves settles once the clock passes it', 'pass', ''],
+      ['fake Date follows setSystemTime', 'pass', ''],
+      ['fake an interval ticks with the clock and stops when cleared', 'pass', ''],
+      ['with real timers, the student\'s timers are its own again', 'pass', ''],
+    ])
+  })
+})
+
 describe('a student process that fails fails its test only', () => {
   const FAILING = `
 export const ok = () => 1
@@ -192,6 +249,34 @@ describe('verdicts decided before any test runs', () => {
     expect(sub.result?.status).toBe('error')
     expect(sub.result?.reason).toBe('syntax')
     expect(sub.result?.message).toBe('Your file solution.js has a syntax error on line 2, column 13: Unexpected token\n      return a +* 2\n                ^')
+  })
+
+  it('gives a call made outside any test a test\'s time of its own, from when it is made', async () => {
+    // The spec's module scope spends longer than a test may in the test process before it calls the
+    // student's code: that is Jest's time (on a loaded host, transforming the spec is too), not the student's.
+    const spec = "import twoFer from './solution'\n" +
+      'const started = Date.now()\nwhile (Date.now() - started < 2500) {}\n' +
+      'const greeting = twoFer()\n' +
+      "test('greets', () => expect(greeting).toBe('One for you, one for me.'))\n"
+    const sub = await grader.grade({
+      language: 'javascript',
+      files: { 'solution.js': "export default (name = 'you') => `One for ${name}, one for me.`\n" },
+      tests: { 'solution.spec.js': spec },
+      limits: { testTimeoutMs: 1500, timeoutMs: 30_000 },
+    })
+    expect(sub.result?.status).toBe('pass')
+  })
+
+  it('stops a module that loops while it is loaded, with the test\'s time limit, as an error with no test', async () => {
+    const sub = await grader.grade({
+      language: 'javascript',
+      files: { 'solution.js': 'for (;;) {}\nexport const f = () => 1\n' },
+      tests: { 'solution.spec.js': "import { f } from './solution'\ntest('f', () => expect(f()).toBe(1))\n" },
+      limits: { testTimeoutMs: 1500, timeoutMs: 30_000 },
+    })
+    expect(sub.result?.status).toBe('error')
+    expect(sub.result?.message).toMatch(/ran for more than 1\.5 s/)
+    expect(sub.result?.tests).toEqual([])
   })
 
   it('makes a spec that throws while Jest collects it an error with no test', async () => {

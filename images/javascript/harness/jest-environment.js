@@ -23,6 +23,42 @@ class GraderEnvironment extends TestEnvironment {
     }
     this.link = await session().openLink(this.testPath)
     Object.defineProperty(this.global, LINK, { value: this.link.forRealm(), enumerable: false })
+    this.followFakeTimers()
+  }
+
+  /**
+   * `jest.useFakeTimers()` fakes this file's global timers and Date; the student's code runs in
+   * another process, whose timers Jest cannot reach. So when they go on, the student process is
+   * handed a clock that schedules on this file's (fake) timers: `jest.advanceTimersByTime` then
+   * fires the student's timers as well, and its Date follows `jest.setSystemTime`. The clock
+   * refuses to work once they are off again: the student's code never schedules anything on the
+   * tests' real timers.
+   */
+  followFakeTimers () {
+    const env = this
+    let fake = false
+    const checked = name => (...args) => {
+      if (!fake) throw new Error('the tests\' fake timers are off')
+      return env.global[name](...args)
+    }
+    const clock = {
+      setTimeout: checked('setTimeout'),
+      clearTimeout: checked('clearTimeout'),
+      setInterval: checked('setInterval'),
+      clearInterval: checked('clearInterval'),
+      setImmediate: checked('setImmediate'),
+      clearImmediate: checked('clearImmediate'),
+      now: () => { if (!fake) throw new Error('the tests\' fake timers are off'); return env.global.Date.now() },
+    }
+    const follow = (timers, on, off) => {
+      if (timers === undefined || timers === null) return
+      const use = timers[on].bind(timers)
+      const stop = timers[off].bind(timers)
+      timers[on] = (...args) => { const r = use(...args); fake = true; env.link.setTimers(clock); return r }
+      timers[off] = (...args) => { const r = stop(...args); fake = false; env.link.setTimers(null); return r }
+    }
+    follow(this.fakeTimersModern, 'useFakeTimers', 'useRealTimers')
+    follow(this.fakeTimers, 'useFakeTimers', 'useRealTimers')
   }
 
   async teardown () {

@@ -23,6 +23,9 @@
 // Messages: requests {id, op, …}, replies {re, ok | err, sync?}, and notices
 // {op: 'settle' | 'out'} that need no answer.
 
+// The Date of when the harness loaded: fake timers replace the global one later (see channel.js).
+const RealDate = Date
+const now = Date.now
 const MAX_DEPTH = 64
 const MAX_NAME = 200
 const MAX_KEY = 1000
@@ -99,17 +102,21 @@ class Peer {
    * @param {object} o
    * @param {'test'|'student'} o.side
    * @param {{send: Function, next: Function}} o.channel  (channel.js, or its mirror in the test realm)
-   * @param {() => number} [o.deadline] epoch ms by which a reply must come (the running test's), Infinity for none
+   * @param {(outermost?: boolean) => number} [o.deadline] epoch ms by which a reply must come (the running
+   *   test's), Infinity for none; `outermost` is true for a request made while none is waiting, which is
+   *   where a deadline outside any test starts
    * @param {(kind: string, detail: string) => Error} [o.fault] the student's process failed: what to throw
    * @param {(text: string) => void} [o.output] what the student's code printed
    */
-  constructor ({ side, channel, deadline = () => Infinity, fault, output = () => {}, died = () => {}, resolveModule }) {
+  constructor ({ side, channel, deadline = () => Infinity, fault, output = () => {}, died = () => {}, timers = () => {}, resolveModule }) {
     this.side = side
     this.channel = channel
     this.deadline = deadline
     this.faultHook = fault ?? ((kind, detail) => new Error(detail))
     this.outputHook = output
     this.diedHook = died
+    /** Student side: the tests' clock to run the student's timers on (fake timers), or null for its own. */
+    this.timersHook = timers
     this.resolveModule = resolveModule
     this.objects = new Map()
     this.ids = new Map()
@@ -123,6 +130,8 @@ class Peer {
     this.nextRequest = side === 'test' ? 1 : 1 << 30
     this.generation = 0
     this.fault = null
+    /** Requests waiting for their answer (a callback from inside a call asks again, one level down). */
+    this.depth = 0
   }
 
   // ------------------------------------------------------------- own objects
@@ -195,7 +204,7 @@ class Peer {
       path.delete(value)
       return ['a', items]
     }
-    if (value instanceof Date && Object.getPrototypeOf(value) === Date.prototype) return ['date', value.getTime()]
+    if (value instanceof RealDate && Object.getPrototypeOf(value) === RealDate.prototype) return ['date', RealDate.prototype.getTime.call(value)]
     if (value instanceof RegExp && Object.getPrototypeOf(value) === RegExp.prototype) return ['re', value.source, value.flags]
     if (value instanceof Map && Object.getPrototypeOf(value) === Map.prototype) {
       if (refs !== null) refs.push(value)
@@ -312,7 +321,7 @@ class Peer {
         return out
       }
       case 'date':
-        if (n === 2 && (typeof a === 'number' || a === null)) return new Date(a === null ? NaN : a)
+        if (n === 2 && (typeof a === 'number' || a === null)) return new RealDate(a === null ? NaN : a)
         break
       case 're':
         if (n === 3 && typeof a === 'string' && a.length <= 100_000 && typeof b === 'string' && /^[dgimsuvy]{0,8}$/.test(b)) {
@@ -564,7 +573,16 @@ class Peer {
   request (op, fields, refs = null, resolving = false, path = null) {
     if (this.fault !== null) throw this.fault
     const id = this.nextRequest++
-    const deadline = this.deadline()
+    const deadline = this.deadline(this.depth === 0)
+    this.depth++
+    try {
+      return this.exchange(op, fields, refs, resolving, path, id, deadline)
+    } finally {
+      this.depth--
+    }
+  }
+
+  exchange (op, fields, refs, resolving, path, id, deadline) {
     let sent
     try {
       sent = this.channel.send({ ...fields, id, op }, deadline)
@@ -574,7 +592,7 @@ class Peer {
     }
     if (!sent) throw this.failed(this.channel.closed ? 'died' : 'timeout')
     for (;;) {
-      const frame = this.channel.next(deadline - Date.now())
+      const frame = this.channel.next(deadline - now())
       if (typeof frame !== 'string') throw this.failed(frame === this.channel.TIMEOUT ? 'timeout' : 'died')
       let message
       try {
@@ -645,6 +663,12 @@ class Peer {
     const { op } = message
     if (op === 'out') { this.outputHook(message.s); return }
     if (op === 'died') { this.diedHook(message.m); return }
+    if (op === 'timers') {
+      let clock = null
+      try { clock = message.c === null ? null : this.decode(message.c) } catch (err) { this.failed('protocol', err.message); return }
+      this.timersHook(clock)
+      return
+    }
     if (op === 'settle') {
       const entry = this.promises.get(`p${this.generation}:${message.p}`)
       if (entry === undefined) return
@@ -739,7 +763,7 @@ class Peer {
     const fields = allowed[message.op]
     if (typeof message.op !== 'string' || fields === undefined) throw new ProtocolError('an unknown request')
     const keys = Object.keys(message)
-    const notice = message.op === 'out' || message.op === 'settle' || message.op === 'died'
+    const notice = NOTICES.has(message.op)
     for (const k of keys) if (k !== 'op' && !(k in fields) && !(k === 'id' && !notice)) throw new ProtocolError(`a malformed ${message.op} request`)
     if (!notice && !isId(message.id)) throw new ProtocolError(`a malformed ${message.op} request`)
     for (const [name, ok] of Object.entries(fields)) {
@@ -839,6 +863,8 @@ const anyValue = () => true
 const key = v => typeof v === 'string' ? v.length <= MAX_KEY : Array.isArray(v) && v.length === 2 && v[0] === 'sym' && WELL_KNOWN.includes(v[1])
 const handleId = v => isId(v)
 /** What the student's side may ask of the tests' objects, and the notices it may send. */
+/** Messages that want no reply, and so carry no id. */
+const NOTICES = new Set(['out', 'settle', 'died', 'timers'])
 const TEST_SERVES = {
   call: { h: handleId, t: anyValue, a: Array.isArray },
   new: { h: handleId, a: Array.isArray },
@@ -854,6 +880,8 @@ const TEST_SERVES = {
 }
 const STUDENT_SERVES = {
   ...TEST_SERVES,
+  /** The tests switched Jest's fake timers on (`c`: the tests' clock, by handle) or off (`c`: null). */
+  timers: { c: anyValue },
   del: { h: handleId, k: key },
   proto: { h: handleId },
   inst: { h: handleId, c: handleId },

@@ -93,6 +93,25 @@ class StudentLink {
     this.exits = new Map()
     this.deaths = new Map()
     this.stopped = new Set()
+    /** The tests' clock while Jest's fake timers are on (jest-environment.js), else null. */
+    this.clock = null
+  }
+
+  /**
+   * Jest's fake timers went on (the tests' clock) or off (null): the student process runs its
+   * timers and Date on that clock, so `jest.advanceTimersByTime` fires the student's timers too.
+   * Told again to each new student process while they stay on.
+   */
+  setTimers (clock) {
+    this.clock = clock
+    this.tellTimers()
+  }
+
+  tellTimers () {
+    if (this.peer === null || this.dead) return
+    try {
+      this.peer.notice({ op: 'timers', c: this.clock === null ? null : this.peer.encode(this.clock) })
+    } catch {}
   }
 
   async start () {
@@ -126,6 +145,7 @@ class StudentLink {
     if (this.peer !== null) {
       this.peer.restarted(this.channel)
       this.channel.onFrame = frame => this.peer.onFrame(frame)
+      if (this.clock !== null) this.tellTimers()
     }
   }
 
@@ -143,9 +163,16 @@ class StudentLink {
       attach (peer) {
         link.peer = peer
         link.channel.onFrame = frame => peer.onFrame(frame)
+        if (link.clock !== null) queueMicrotask(() => link.tellTimers())
         return link.channel
       },
-      deadline: () => this.session.deadlineMs,
+      // Outside a test (the suite's module scope, describe blocks) each call the tests make gets a
+      // test's time of its own, counted from when it is made, as the Python harness does: what Jest
+      // did before it (transforming the spec, loading the environment) is not the student's time.
+      deadline: outermost => {
+        if (outermost && this.session.test === null) this.session.refreshDeadline()
+        return this.session.deadlineMs
+      },
       fault: (kind, detail) => this.fault(kind, detail),
       output: text => this.session.output(text),
       died: message => this.deaths.set(this.n, message),

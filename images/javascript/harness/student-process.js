@@ -45,7 +45,38 @@ function resolveModule ([rel, ...keys]) {
   return value
 }
 
-const peer = new Peer({ side: 'student', channel, resolveModule })
+// While the tests use Jest's fake timers, the student's timers and Date run on the tests' clock
+// (jest-environment.js hands it over): `jest.advanceTimersByTime` fires them, `jest.setSystemTime` moves Date.
+const REAL_TIMERS = {
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  setInterval: globalThis.setInterval,
+  clearInterval: globalThis.clearInterval,
+  setImmediate: globalThis.setImmediate,
+  clearImmediate: globalThis.clearImmediate,
+  Date: globalThis.Date,
+}
+
+function useClock (clock) {
+  Object.assign(globalThis, REAL_TIMERS)
+  if (clock === null) return
+  for (const name of ['setTimeout', 'setInterval']) globalThis[name] = (fn, ms, ...args) => clock[name](typeof fn === 'function' ? fn : () => {}, ms, ...args)
+  globalThis.setImmediate = (fn, ...args) => clock.setImmediate(typeof fn === 'function' ? fn : () => {}, ...args)
+  for (const name of ['clearTimeout', 'clearInterval', 'clearImmediate']) globalThis[name] = id => (id === undefined || id === null ? undefined : clock[name](id))
+  // Dates it makes are real Dates (Date.prototype, instanceof Date), only of the clock's time.
+  const RealDate = REAL_TIMERS.Date
+  function ClockDate (...args) {
+    if (new.target === undefined) return new RealDate(clock.now()).toString()
+    return args.length === 0 ? new RealDate(clock.now()) : new RealDate(...args)
+  }
+  ClockDate.prototype = RealDate.prototype
+  ClockDate.now = () => clock.now()
+  ClockDate.parse = RealDate.parse
+  ClockDate.UTC = RealDate.UTC
+  globalThis.Date = ClockDate
+}
+
+const peer = new Peer({ side: 'student', channel, resolveModule, timers: useClock })
 channel.onFrame = frame => peer.onFrame(frame)
 // The test process holds the other ends; when it goes, so does this process.
 channel.onClose = () => process.exit(0)

@@ -65,6 +65,8 @@ interface Reading {
   fair: Array<{ tenant: string, lane: Lane, pending: number }>
   /** Gradings finished in the last minute; undefined when not read. */
   completedLastMinute?: number
+  /** Workers whose host views are live in Redis (each publishes with an expiry); undefined when not read. */
+  workersLive?: number
 }
 
 /** One host as rendered: the views every worker publishes of it, merged. */
@@ -249,6 +251,13 @@ export class MetricsCollector {
         () => read().completedLastMinute,
       ) as unknown as Gauge)
     }
+    // Left out when Redis cannot be read: an alert on "no live worker" must not fire on a Redis outage,
+    // which grader_redis_up reports on its own.
+    this.registry.registerMetric(new StoredGauge(
+      'grader_workers_live',
+      'Workers whose view of their Docker hosts is live in Redis (each refreshes it every few seconds; a dead one\'s expires)',
+      () => read().workersLive,
+    ) as unknown as Gauge)
     new Gauge({
       name: 'grader_host_state',
       help: 'Health state of each Docker host: 1 for its current state, 0 for the others',
@@ -380,7 +389,7 @@ export class MetricsCollector {
       // jobs with a priority wait in their own set: to an operator they are waiting too
       const queue = { ...counts, waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0) }
       this.reading = {
-        ok: true, snapshot, hosts: hostSeries(views), queue, fair,
+        ok: true, snapshot, hosts: hostSeries(views), queue, fair, workersLive: new Set(views.map(v => v.worker)).size,
         ...(throughput !== undefined ? { completedLastMinute: throughput.completedLastMinute } : {}),
       }
     } catch (err) {

@@ -18,7 +18,7 @@ const TIMEOUT = Symbol('timeout')
 interface Side { peer: any, inbox: string[], closed: boolean }
 
 /** Two peers, test and student side, over a channel that hands each request to the other side at once. */
-function pair (modules: Record<string, unknown>, faults: string[] = []) {
+function pair (modules: Record<string, unknown>, faults: string[] = [], deadline: (outermost: boolean) => number = () => Infinity) {
   const test: Side = { peer: null, inbox: [], closed: false }
   const student: Side = { peer: null, inbox: [], closed: false }
   const channel = (self: Side, other: Side) => ({
@@ -35,6 +35,7 @@ function pair (modules: Record<string, unknown>, faults: string[] = []) {
   test.peer = new Peer({
     side: 'test',
     channel: channel(test, student),
+    deadline,
     fault: (kind: string, detail: string) => { faults.push(`${kind}: ${detail}`); return new Error(`fault ${kind}`) },
   })
   student.peer = new Peer({
@@ -182,6 +183,21 @@ describe('the JavaScript proxy protocol (peer.js)', () => {
     const seen: number[] = []
     expect(mod.apply((v: number) => { seen.push(v); return v * 3 }, 2)).toBe(7)
     expect(seen).toEqual([2])
+  })
+
+  it('asks for a fresh deadline only for a call made while none waits, never for a call from inside a callback', () => {
+    const asked: boolean[] = []
+    const mod = pair({ sol: solution }, [], outermost => {
+      // Replies and notices ask with no argument: only requests say whether they are outermost.
+      if (typeof outermost === 'boolean') asked.push(outermost)
+      return Infinity
+    }).load('sol')
+    // The callback runs inside apply's call and calls the student side again: one level down.
+    expect(mod.apply((v: number) => mod.apply((w: number) => w, v), 1)).toBe(3)
+    expect(mod.apply((v: number) => v, 1)).toBe(2)
+    // The load, then a get of `apply` and its call, each outermost; inside the callback the get and
+    // the call are not; then the second get and call are outermost again.
+    expect(asked).toEqual([true, true, true, false, false, true, true])
   })
 
   it('iterates a generator of the student side', () => {

@@ -137,6 +137,13 @@ describe('MetricsCollector', () => {
     expect(lines(text, 'grader_submission_duration_ms_')).toEqual([])
   })
 
+  it('counts the workers whose host views are live, and leaves the count out when Redis cannot be read', async () => {
+    const views = [view({ id: 'dock-1', worker: 'worker-a' }), view({ id: 'dock-2', worker: 'worker-a' }), view({ id: 'dock-1', worker: 'worker-b' })]
+    expect(lines((await collectorWith({ views: () => views }).scrape()).text, 'grader_workers_live')).toEqual(['grader_workers_live 2'])
+    expect(lines((await collectorWith({}).scrape()).text, 'grader_workers_live')).toEqual(['grader_workers_live 0'])
+    expect(lines((await collectorWith({ fail: new Error('down') }).scrape()).text, 'grader_workers_live ')).toEqual([])
+  })
+
   it('reports no error and grader_redis_up 1 when every read succeeds', async () => {
     const result = await collectorWith({}).scrape()
     expect(result.error).toBeUndefined()
