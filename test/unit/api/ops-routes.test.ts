@@ -130,6 +130,16 @@ describe('POST /ops/login', () => {
   })
 })
 
+describe('POST /ops/logout', () => {
+  it('ends the session cookie, with or without a key (it reveals and changes nothing else)', async () => {
+    for (const headers of [{}, session(ADMIN_KEY)]) {
+      const res = await fake.app.inject({ method: 'POST', url: '/ops/logout', headers })
+      expect(res.statusCode).toBe(204)
+      expect(String(res.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Path=/ops.*Max-Age=0`))
+    }
+  })
+})
+
 describe('the data routes of /ops', () => {
   it('refuse a request without a key with 401 and the error body', async () => {
     for (const route of DATA_ROUTES) {
