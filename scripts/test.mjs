@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ensureChromium } from './lib/chromium.mjs'
 import { ROOT, STATE_DIR, provision } from './lib/provision.mjs'
 import { ensurePromtool } from './lib/promtool.mjs'
 import { log } from './lib/system.mjs'
@@ -19,6 +20,18 @@ const PASSES = [
   // A filter naming no security file leaves this pass nothing to run: that is not a failure.
   ['--project', 'security, pool off', '--passWithNoTests'],
 ]
+
+/**
+ * Whether this run may include the browser tests (test/browser/): no filter, or a filter that
+ * could name them. Only those runs install Chromium, which most focused runs never need.
+ */
+const runsBrowserTests = (filters) =>
+  filters.length === 0 || filters.some(f => f.includes('browser') || 'test/browser/'.startsWith(f.replace(/^\.\//, '')))
+
+if (runsBrowserTests(process.argv.slice(2).filter(a => !a.startsWith('-')))) {
+  // without it only the browser tests fail (saying why), not the whole run
+  try { ensureChromium() } catch (err) { log(`the browser tests will fail: ${err.message}`) }
+}
 
 let env
 try {

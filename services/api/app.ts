@@ -31,6 +31,7 @@ import { ResultWaiter, type DoneSubscriber } from './plugins/result-waiter.js'
 import { formatSchemaErrors } from './plugins/schema-error-formatter.js'
 import { healthRoutes } from './routes/health.js'
 import { metricsRoutes, requireMetricsReader } from './routes/metrics.js'
+import { opsRoutes } from './routes/ops/index.js'
 import { batchRoutes } from './routes/v1/batches/index.js'
 import { capacityRoutes } from './routes/v1/capacity/index.js'
 import { challengeRoutes } from './routes/v1/challenges/index.js'
@@ -220,8 +221,10 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { redis: deps.redis, registry: deps.registry })
   // one set for admission, GET /v1/capacity and /metrics: their cached reads are shared
   const capacity = capacitySources(deps.redis, config.prefix, deps.queue, deps.hosts)
+  // one store for /metrics and the ops console: the same counters, read the same way
+  const metricsStore = new MetricsStore(deps.redis, config.prefix, { slaMs: config.slaByLane })
   const collector = new MetricsCollector({
-    store: new MetricsStore(deps.redis, config.prefix, { slaMs: config.slaByLane }),
+    store: metricsStore,
     hosts: deps.hosts,
     queue: deps.queue,
     fair: capacity.fair,
@@ -240,6 +243,14 @@ export async function buildApp (deps: ApiDeps): Promise<FastifyInstance> {
     scraped.addHook('onRequest', authenticate({ apiKeys: config.apiKeys, adminKeys: config.adminKeys, keys: apiKeys, tenants }))
     scraped.addHook('onRequest', requireMetricsReader())
     await scraped.register(metricsRoutes, { collector })
+  })
+  const authDeps = { apiKeys: config.apiKeys, adminKeys: config.adminKeys, keys: apiKeys, tenants }
+  // the ops console: a page, its event stream and bull-board, for the grader's own admins (the same keys as /v1/hosts)
+  await app.register(opsRoutes, {
+    prefix: '/ops',
+    auth: authDeps,
+    sources: { hosts: deps.hosts, queue: deps.queue, fair, metrics: metricsStore, workers: deps.registry, slaMs: config.slaByLane },
+    queue: deps.queue,
   })
   await app.register(async v1 => {
     // first hook of the scope: every other hook and route reads `request.principal`

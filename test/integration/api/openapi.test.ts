@@ -23,7 +23,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'tr
 /**
  * Every `METHOD /path` the app routes, read from `printRoutes` (Fastify's own
  * view of its router), as OpenAPI writes them: `:id` → `{id}`. HEAD routes
- * Fastify adds beside each GET are left out, as are the documentation's own.
+ * Fastify adds beside each GET are left out, as are the documentation's own and the ops console's.
  */
 function routedOperations (tree: string): string[] {
   const found: string[] = []
@@ -37,6 +37,8 @@ function routedOperations (tree: string): string[] {
     const path = stack.join('')
     for (const method of (match[3] ?? '').split(', ').filter(m => m !== '' && m !== 'HEAD')) {
       if (path === '/docs' || path.startsWith('/docs/')) continue
+      // the ops console is a page for people (its stream, its controls, bull-board), like /docs: not the API's contract
+      if (path === '/ops' || path.startsWith('/ops/')) continue
       // a prefixed plugin's `/` is routed with and without the slash: one operation
       const url = path.length > 1 ? path.replace(/\/+$/, '') : path
       found.push(`${method} ${url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`)

@@ -67,6 +67,10 @@ export async function buildFakeApp (override: Partial<ApiDeps> = {}): Promise<Fa
       return { id: job.submissionId }
     },
     async getJobCountByTypes () { return 0 },
+    async getJobCounts () { return { waiting: 0, prioritized: 0, active: 0, delayed: 0, failed: 0 } },
+    // what bull-board's BullMQ adapter (under /ops/queues) checks a queue by
+    metaValues: { version: 'bullmq:fake' },
+    name: 'grading',
   }
   // accepted jobs wait here for a worker's slot: recorded in `queued` as the queue's are
   const fair = {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import { GraderError } from '../../../../shared/errors/grader-error.js'
-import type { HostControl, HostRegistry } from '../../../../shared/store/host-registry.js'
+import type { HostControl, HostRegistry, HostView } from '../../../../shared/store/host-registry.js'
 import {
   CommandAcceptedSchema, ControlAcceptedSchema, HostListSchema, HostParamsSchema, HostPatchSchema,
 } from '../../../schemas/host-routes-schema.js'
@@ -23,6 +23,15 @@ async function checkKnownHost (hosts: HostRoutesOptions['hosts'], id: string): P
 }
 
 /**
+ * The hosts as `GET /v1/hosts` lists them: each worker's view of a host plus
+ * the control ops set for it (empty when none). The ops page reads the same list.
+ */
+export async function hostList (hosts: Pick<HostRoutesOptions['hosts'], 'views' | 'controls'>): Promise<Array<HostView & { control: HostControl }>> {
+  const [views, controls] = await Promise.all([hosts.views(), hosts.controls()])
+  return views.map(view => ({ ...view, control: controls[view.id] ?? {} }))
+}
+
+/**
  * Routes of `/v1/hosts`: list the Docker hosts the workers report, and
  * drain, undrain, recycle or resize one. Changes are stored in Redis and
  * announced to every worker, which applies them; the answer is 202 because
@@ -41,10 +50,7 @@ export const hostRoutes: FastifyPluginAsyncTypebox<HostRoutesOptions> = async (a
 
   app.get('/', {
     schema: { response: { 200: HostListSchema } },
-  }, async () => {
-    const [views, controls] = await Promise.all([hosts.views(), hosts.controls()])
-    return { hosts: views.map(view => ({ ...view, control: controls[view.id] ?? {} })) }
-  })
+  }, async () => ({ hosts: await hostList(hosts) }))
 
   app.post('/:id/drain', {
     schema: { params: HostParamsSchema, response: { 202: ControlAcceptedSchema } },
