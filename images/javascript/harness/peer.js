@@ -725,9 +725,21 @@ class Peer {
     const k = message.k === undefined ? undefined : decodeKey(message.k)
     const guarded = this.side === 'test'
     if (guarded && typeof k === 'string' && BLOCKED_KEYS.has(k)) throw new TypeError(`The tests' ${k} is out of your code's reach`)
+    // A mock of the tests is theirs to configure and to check: its API (mockImplementation,
+    // mockReturnValue, the `mock` record and its setter) would let the student's code make the
+    // test's own check say yes. Your code may call it; its other properties are not shared.
+    if (guarded && k !== undefined && isTestMock(target) && !MOCK_SHARED.has(k)) {
+      if (op === 'set') throw new TypeError('A mock function of the tests cannot be changed by your code')
+      return op === 'has' ? false : undefined
+    }
     switch (op) {
       case 'get': return guarded ? safeGet(target, k) : target[k]
-      case 'set': target[k] = value; return undefined
+      case 'set':
+        // Setting a property of a test object (a helper of the suite, a method of its class) would
+        // swap the tests' own code for the student's: the tests' objects are read and called only.
+        if (guarded) throw new TypeError('The tests\' objects cannot be changed by your code')
+        target[k] = value
+        return undefined
       case 'has': return guarded ? safeGet(target, k) !== undefined : k in target
       case 'del': delete target[k]; return undefined
       case 'keys': return Reflect.ownKeys(target).filter(key => typeof key === 'string' || encodeKey(key) !== null)
@@ -851,6 +863,16 @@ function safeGet (target, key) {
     o = Object.getPrototypeOf(o)
   }
   return undefined
+}
+
+/** Properties of a mock function of the tests the student's code may read: those of any function. */
+const MOCK_SHARED = new Set(['name', 'length'])
+
+/** A jest.fn() or jest.spyOn() of the tests: read from its own data property, never through a getter. */
+function isTestMock (target) {
+  if (typeof target !== 'function') return false
+  const d = Reflect.getOwnPropertyDescriptor(target, '_isMockFunction')
+  return d !== undefined && d.value === true
 }
 
 function isIntrinsicPrototype (o) {

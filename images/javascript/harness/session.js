@@ -223,11 +223,14 @@ class StudentLink {
       }
       poll()
     })
+    // Asked before stop() below, which marks this very process as stopped by us: a SIGKILL we did
+    // not send is the kernel's (the OOM killer), and must be told apart from ours.
+    const stoppedByUs = this.stopped.has(fault.n)
     this.stop()
     const where = this.session.test ? ' while this test ran' : ''
     const words = this.deathMessage(fault.n, where)
     if (words !== null) return { ...fault, message: words }
-    if (exit !== null && exit.signal === 'SIGKILL' && !this.stopped.has(fault.n)) {
+    if (exit !== null && exit.signal === 'SIGKILL' && !stoppedByUs) {
       return { ...fault, kind: 'memory', message: `Your code's process was killed${where}, most likely for using more than ${this.session.config.memoryMb} MB of memory. Look for data that grows without bound.` }
     }
     if (exit !== null && exit.code !== null) {
