@@ -21,6 +21,7 @@ import { SummarySchema, checkedRecord } from '../bench-record.js'
 import { gradeHeld, STAGES, untilIdle, type GraderTarget } from '../grader-http.js'
 import { startGraderProcess, type GraderProcess } from '../grader-process.js'
 import { summarize, type Summary } from '../stats.js'
+import { unskip } from '../../scripts/conformance/exercism-unskip.mjs'
 import { jestBaselineRun } from './jest-baseline.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
@@ -72,7 +73,7 @@ function exercise (slug: string): { body: unknown, files: Record<string, string>
   const solution = read('example')
   const specs = read('tests')
   // Exercism's runner un-skips by text; the grader does the same with options.runSkipped.
-  const unskipped = Object.fromEntries(Object.entries(specs).map(([n, t]) => [n, t.replace(/\bxtest\(/g, 'test(').replace(/\bxit\(/g, 'it(').replace(/\bxdescribe\(/g, 'describe(')]))
+  const unskipped = Object.fromEntries(Object.entries(specs).map(([n, t]) => [n, unskip(t)]))
   const tests = Object.values(unskipped).reduce((n, t) => n + (t.match(/^\s*(test|it)\(/gm)?.length ?? 0), 0)
   return { body: { language: 'javascript', files: solution, tests: specs, options: { runSkipped: true } }, files: { ...solution, ...unskipped }, tests }
 }

@@ -26,6 +26,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pathToFileURL } from 'node:url'
+import { unskip } from './exercism-unskip.mjs'
 
 const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '')
 export const CORPUS = join(ROOT, 'test/conformance/javascript')
@@ -53,10 +54,6 @@ const IMAGE_JEST_DIR = '/opt/grader'
 /** A run longer than this is a broken corpus entry, not a result. */
 const RUN_TIMEOUT_MS = 120_000
 
-/** Exercism's un-skipping, as its test runner does it: a text substitution on the spec. */
-export function unskip (source) {
-  return source.replace(/\bxtest\(/g, 'test(').replace(/\bxit\(/g, 'it(').replace(/\bxdescribe\(/g, 'describe(')
-}
 
 /**
  * Where Jest runs. `host`: the host's node, Jest in `jestDir/node_modules`.

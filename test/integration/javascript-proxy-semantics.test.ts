@@ -32,6 +32,7 @@ export const check = (n) => {
 
 export const hello = () => { console.log('hello'); process.stdout.write('world\\n') }
 export const apply = (callback, value) => callback(value) + 1
+export const kind = (value) => [typeof value, value instanceof Function, value instanceof Object]
 export function * squares (n) { for (let i = 0; i < n; i++) yield i * i }
 export const later = async (value) => { await new Promise(resolve => setTimeout(resolve, 20)); return value * 2 }
 export const fails = async () => { throw new TypeError('no luck') }
@@ -41,7 +42,7 @@ export default function twoFer (name = 'you') { return \`One for \${name}, one f
 `
 
 const SPEC = `
-import twoFer, { Clock, StackUnderflowError, pop, check, hello, apply, squares, later, fails, values, counter } from './solution'
+import twoFer, { Clock, StackUnderflowError, pop, check, hello, apply, kind, squares, later, fails, values, counter } from './solution'
 const cjs = require('./solution.js')
 
 describe('values', () => {
@@ -93,6 +94,8 @@ test('callbacks run in the test process, and mocks record them', () => {
   const callback = jest.fn(x => x * 10)
   expect(apply(callback, 4)).toBe(41)
   expect(callback).toHaveBeenCalledWith(4)
+  expect(kind(callback)).toEqual(['function', true, true])
+  expect(kind(new (class Point { constructor () { this.x = 1 } })())).toEqual(['object', false, true])
 })
 
 test('spies on the module\\'s exports', () => {

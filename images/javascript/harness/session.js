@@ -17,11 +17,17 @@ const { Channel } = require('./channel.js')
 // Overridable only so the harness's tests can run it outside a container.
 const CHANNELS = path.join(process.env.GRADER_RUN || '/run/grader', 'channels')
 const SPAWN_WAIT_MS = 10_000
+/** How long the verdict of a test waits for the launcher to pass on the student's late output. */
+const SYNC_WAIT_MS = 500
 /** How long a new student process may take to serve (Node's own start-up). */
 const READY_WAIT_MS = 10_000
 /** Longest output kept per test (the protocol allows more; the worker shows 500 characters). */
 const KEEP_OUTPUT = 4096
 const MESSAGE_LIMIT = 4000
+/** How much of a student process's own output is kept from one chunk to the next, to read why it ends. */
+const LAST_WORDS = 200
+/** V8's last words when a heap is full ("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"). */
+const V8_OUT_OF_MEMORY = /FATAL ERROR:[^\n]*heap out of memory/
 
 const cut = (text, limit = MESSAGE_LIMIT) => (text.length <= limit ? text : `${text.slice(0, limit)} …[cut]`)
 const seconds = ms => (ms % 1000 === 0 ? `${ms / 1000}` : (ms / 1000).toFixed(1))
@@ -68,6 +74,14 @@ class LauncherClient {
 
   send (message) {
     if (!this.closed) this.socket.write(JSON.stringify(message) + '\n')
+  }
+
+  /** Everything the launcher read from the student's pipes so far has arrived (or `ms` passed). */
+  async sync (n, ms = SYNC_WAIT_MS) {
+    if (this.closed) return
+    const synced = this.wait('synced', n, ms)
+    this.send({ op: 'sync', n })
+    await synced
   }
 
   wait (op, n, ms) {
@@ -129,7 +143,7 @@ class StudentLink {
       if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr).slice(0, 200)}`)
     }
     const spawned = session.launcher.wait('spawned', this.n, SPAWN_WAIT_MS)
-    session.launcher.send({ op: 'spawn', n: this.n, req, rep })
+    session.launcher.send({ op: 'spawn', n: this.n, req, rep, budget: session.config.outputBytes })
     this.channel = new Channel({ readPath: rep, writePath: req, nonBlockingWrite: true })
     this.channel.onClose = () => { this.dead = true }
     if (await spawned === null) throw new Error('the student process could not be started')
@@ -233,6 +247,12 @@ class StudentLink {
     if (exit !== null && exit.signal === 'SIGKILL' && !stoppedByUs) {
       return { ...fault, kind: 'memory', message: `Your code's process was killed${where}, most likely for using more than ${this.session.config.memoryMb} MB of memory. Look for data that grows without bound.` }
     }
+    // V8 sizes its heap from the container's memory and aborts when the heap is full, before the
+    // kernel's OOM killer would act: the same limit, met a little earlier. The words are the
+    // student's own output (they could print them and abort), which can only name their own error.
+    if (exit !== null && exit.signal === 'SIGABRT' && this.session.outOfMemory.has(fault.n)) {
+      return { ...fault, kind: 'memory', message: `Your code's process ran out of memory${where}: its JavaScript heap reached the limit this run allows (${this.session.config.memoryMb} MB in all). Look for data that grows without bound.` }
+    }
     if (exit !== null && exit.code !== null) {
       return { ...fault, message: `Your code ended its process (exit code ${exit.code})${where}: tests must run to the end. Do not call process.exit() in your solution.` }
     }
@@ -255,6 +275,10 @@ class Session {
     this.collectOnly = socket === null
     this.launcher = socket === null ? null : new LauncherClient(socket)
     this.spawned = 0
+    /** The end of what each student process wrote to its stderr or stdout itself, by its number. */
+    this.lastWords = new Map()
+    /** The student processes whose output said V8 ran out of heap (why they will abort). */
+    this.outOfMemory = new Set()
     this.links = new Map()
     this.collected = []
     this.code = []
@@ -267,7 +291,13 @@ class Session {
     this.deadlineMs = Infinity
     this.phases = null
     if (this.launcher !== null) {
-      this.launcher.onOut = (n, text) => this.output(text)
+      this.launcher.onOut = (n, text) => {
+        // Read across the chunks' edges: the words may come in two.
+        const seen = (this.lastWords.get(n) ?? '') + text
+        if (V8_OUT_OF_MEMORY.test(seen)) this.outOfMemory.add(n)
+        this.lastWords.set(n, seen.slice(-LAST_WORDS))
+        this.output(text)
+      }
       this.launcher.onExit = (n, exit) => { for (const link of this.links.values()) link.exits.set(n, exit) }
     }
     fs.mkdirSync(CHANNELS, { recursive: true, mode: 0o755 })
@@ -367,6 +397,9 @@ class Session {
     if (!link.dead && link.peer !== null) {
       try { link.peer.request('ping', {}) } catch {}
     }
+    // And what it wrote past its forwarded streams (straight to fd 1, a child's output) comes by
+    // the launcher, which is read only while the tests wait: ask it to catch up before the verdict.
+    if (this.launcher !== null) await this.launcher.sync(link.n)
     const phases = this.phases
     const errors = test.errors.map(e => (Array.isArray(e) ? e[0] : e))
     let setup = phases.setup

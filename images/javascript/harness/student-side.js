@@ -21,6 +21,7 @@ const SOCKET_PATH = path.join(process.env.GRADER_RUN || '/run/grader', 'student.
 const CONNECT_WAIT_MS = 15_000
 const WORKSPACE = process.env.GRADER_WORKSPACE || '/workspace'
 const STUDENT_UID = 10002
+const EXIT_DRAIN_MS = 200
 const NODE_MODULES = path.join(__dirname, '..', 'node_modules')
 
 try { fs.writeFileSync('/proc/self/oom_score_adj', '500') } catch {}
@@ -38,6 +39,10 @@ function connect (deadline) {
 function serve (socket) {
   let child = null
   let number = 0
+  // What this run's student processes wrote to their own stdout and stderr, against the run's
+  // output budget. The tests count it again as it arrives; this side stops a flood at once, even
+  // while the tests wait inside one long call and read nothing.
+  const budget = { left: Infinity }
   let pending = ''
   const send = message => socket.write(JSON.stringify(message) + '\n')
   socket.setEncoding('utf8')
@@ -53,7 +58,11 @@ function serve (socket) {
       if (request.op === 'spawn') {
         if (child !== null) killAll(child)
         number = request.n
-        child = start(request, send)
+        child = start(request, send, budget)
+      } else if (request.op === 'sync') {
+        // Two turns of the loop: whatever a student process wrote before the tests asked is in its
+        // pipe by now, and is read (and sent on) in the poll between them, before this answer.
+        setImmediate(() => setImmediate(() => send({ op: 'synced', n: request.n })))
       } else if (request.op === 'stop') {
         if (child !== null) killAll(child)
         child = null
@@ -65,8 +74,9 @@ function serve (socket) {
   return number
 }
 
-function start (request, send) {
+function start (request, send, budget) {
   const n = request.n
+  if (Number.isSafeInteger(request.budget) && budget.left === Infinity) budget.left = request.budget
   const proc = spawn(process.execPath, ['--v8-pool-size=1', '--stack-size=984', path.join(__dirname, 'student-process.js')], {
     cwd: WORKSPACE,
     env: {
@@ -77,13 +87,27 @@ function start (request, send) {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   // Writes past the forwarded process.stdout (fs.writeSync(1, …)) still reach the tests, a little later.
+  const ended = []
   for (const stream of [proc.stdout, proc.stderr]) {
     stream.setEncoding('utf8')
-    stream.on('data', text => send({ op: 'out', n, s: text }))
+    stream.on('data', text => {
+      if (budget.left < 0) return
+      budget.left -= Buffer.byteLength(text)
+      send({ op: 'out', n, s: text })
+      // Past the budget: the tests have all they need to say so, and nothing more is read.
+      if (budget.left < 0) killAll(proc)
+    })
+    ended.push(new Promise(resolve => { stream.once('end', resolve); stream.once('error', resolve) }))
   }
   proc.on('spawn', () => send({ op: 'spawned', n, pid: proc.pid }))
   proc.on('error', err => send({ op: 'exit', n, code: null, signal: null, error: String(err.message) }))
-  proc.on('exit', (code, signal) => send({ op: 'exit', n, code, signal }))
+  proc.on('exit', (code, signal) => {
+    // Its last words (V8's "heap out of memory" before an abort) go first; a child of its own
+    // that holds the pipes open cannot hold the news back for long.
+    const drained = Promise.all(ended)
+    const late = new Promise(resolve => setTimeout(resolve, EXIT_DRAIN_MS))
+    Promise.race([drained, late]).then(() => send({ op: 'exit', n, code, signal }))
+  })
   return proc
 }
 

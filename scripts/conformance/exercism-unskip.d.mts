@@ -1,0 +1,2 @@
+/** Exercism's un-skipping of a spec's text (exercism-unskip.mjs). */
+export function unskip (source: string): string
