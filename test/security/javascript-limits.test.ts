@@ -50,13 +50,25 @@ describe('processes and memory', () => {
     expect(sub.result?.reason, summary(sub)).toBe('memory')
   })
 
-  it('a JS-heap bomb ends with error/memory', async () => {
+  // The student process's heap is bounded below the container's memory: V8 aborts first, and
+  // its "heap out of memory" end is told apart from a student's own abort.
+  it('a JS-heap bomb ends with error/memory, naming the heap', async () => {
     const sub = await grader.grade(javascript(js`
       const kept = []
       export const add = () => { for (;;) kept.push(new Array(1 << 20).fill(Math.random())) }
     `, JS_ADD_TESTS, { limits: ROOMY }))
     expect(sub.result?.status, summary(sub)).toBe('error')
     expect(sub.result?.reason, summary(sub)).toBe('memory')
+    expect(sub.result?.message, summary(sub)).toMatch(/heap/)
+  })
+
+  it('process.abort() is an error of its own, not memory', async () => {
+    const sub = await grader.grade(javascript(js`
+      export const add = () => process.abort()
+    `, JS_ADD_TESTS, { limits: ROOMY }))
+    expect(sub.result?.status, summary(sub)).toBe('error')
+    expect(sub.result?.reason, summary(sub)).toBe('runtime')
+    expect(sub.result?.message, summary(sub)).toMatch(/SIGABRT/)
   })
 })
 
@@ -78,9 +90,14 @@ describe('output', () => {
     'a child running yes': "export const add = (a, b) => { require('node:child_process').spawn('yes', { stdio: 'inherit' }); const until = Date.now() + 2000; while (Date.now() < until) {} return a + b }",
     'one burst past the budget, then an answer': "export const add = (a, b) => { require('node:fs').writeSync(1, 'z'.repeat(200 << 10)); return a + b }",
   }
+  // One test only: a flood in the last test must be counted before the run's report.
+  const ONE_TEST = js`
+    import { add } from './solution'
+    test('adds', () => { expect(add(2, 3)).toBe(5) })
+  `
   for (const [what, solution] of Object.entries(PAST_THE_STREAMS)) {
     it(`output past the streams, ${what}, ends with error/output`, async () => {
-      const sub = await grader.grade(javascript(solution, JS_ADD_TESTS, { limits: { ...ROOMY, outputKb: 64 } }))
+      const sub = await grader.grade(javascript(solution, ONE_TEST, { limits: { ...ROOMY, outputKb: 64 } }))
       expect(sub.result?.status, summary(sub)).toBe('error')
       expect(sub.result?.reason, summary(sub)).toBe('output')
     })

@@ -29,6 +29,14 @@ const LAST_WORDS = 200
 /** V8's last words when a heap is full ("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"). */
 const V8_OUT_OF_MEMORY = /FATAL ERROR:[^\n]*heap out of memory/
 
+/**
+ * The student process's JavaScript heap: a share of the run's memory, which the test process
+ * (Jest, about 150 MB), the agent and the launcher share with it. Below what V8 would take on
+ * its own (half the container's), so a heap that grows without bound meets this limit first.
+ */
+const studentHeapMb = memoryMb => Math.max(32, Math.floor(memoryMb * HEAP_SHARE))
+const HEAP_SHARE = 0.4
+
 const cut = (text, limit = MESSAGE_LIMIT) => (text.length <= limit ? text : `${text.slice(0, limit)} …[cut]`)
 const seconds = ms => (ms % 1000 === 0 ? `${ms / 1000}` : (ms / 1000).toFixed(1))
 
@@ -143,7 +151,7 @@ class StudentLink {
       if (made.status !== 0) throw new Error(`mkfifo failed: ${String(made.stderr).slice(0, 200)}`)
     }
     const spawned = session.launcher.wait('spawned', this.n, SPAWN_WAIT_MS)
-    session.launcher.send({ op: 'spawn', n: this.n, req, rep, budget: session.config.outputBytes })
+    session.launcher.send({ op: 'spawn', n: this.n, req, rep, budget: session.config.outputBytes, heapMb: studentHeapMb(session.config.memoryMb) })
     this.channel = new Channel({ readPath: rep, writePath: req, nonBlockingWrite: true })
     this.channel.onClose = () => { this.dead = true }
     if (await spawned === null) throw new Error('the student process could not be started')
@@ -251,7 +259,8 @@ class StudentLink {
     // kernel's OOM killer would act: the same limit, met a little earlier. The words are the
     // student's own output (they could print them and abort), which can only name their own error.
     if (exit !== null && exit.signal === 'SIGABRT' && this.session.outOfMemory.has(fault.n)) {
-      return { ...fault, kind: 'memory', message: `Your code's process ran out of memory${where}: its JavaScript heap reached the limit this run allows (${this.session.config.memoryMb} MB in all). Look for data that grows without bound.` }
+      const memoryMb = this.session.config.memoryMb
+      return { ...fault, kind: 'memory', message: `Your code's process ran out of memory${where}: its JavaScript heap reached its limit (${studentHeapMb(memoryMb)} MB of the run's ${memoryMb} MB). Look for data that grows without bound.` }
     }
     if (exit !== null && exit.code !== null) {
       return { ...fault, message: `Your code ended its process (exit code ${exit.code})${where}: tests must run to the end. Do not call process.exit() in your solution.` }

@@ -77,7 +77,10 @@ function serve (socket) {
 function start (request, send, budget) {
   const n = request.n
   if (Number.isSafeInteger(request.budget) && budget.left === Infinity) budget.left = request.budget
-  const proc = spawn(process.execPath, ['--v8-pool-size=1', '--stack-size=984', path.join(__dirname, 'student-process.js')], {
+  // The heap's bound comes from the tests (a share of the run's memory), so a JS-heap bomb ends
+  // in V8's own clear abort rather than in the kernel's OOM killer, which might pick any process.
+  const heap = Number.isSafeInteger(request.heapMb) && request.heapMb >= 16 ? [`--max-old-space-size=${request.heapMb}`] : []
+  const proc = spawn(process.execPath, ['--v8-pool-size=1', '--stack-size=984', ...heap, path.join(__dirname, 'student-process.js')], {
     cwd: WORKSPACE,
     env: {
       PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/tmp', TMPDIR: '/tmp', LANG: 'C.UTF-8', NODE_ENV: 'test',

@@ -185,6 +185,14 @@ describe('the JavaScript proxy protocol (peer.js)', () => {
     expect(seen).toEqual([2])
   })
 
+  it('shows the student side a callback of the tests as a function and its objects as objects, without asking the tests', () => {
+    const faults: string[] = []
+    const mod = pair({ sol: { kind: (v: unknown) => [typeof v, v instanceof Function, v instanceof Object, Object.getPrototypeOf(v) === Function.prototype] } }, faults).load('sol')
+    expect(mod.kind(() => 1)).toEqual(['function', true, true, true])
+    expect(mod.kind(new (class Point { x = 1 })())).toEqual(['object', false, true, false])
+    expect(faults).toEqual([])
+  })
+
   it('asks for a fresh deadline only for a call made while none waits, never for a call from inside a callback', () => {
     const asked: boolean[] = []
     const mod = pair({ sol: solution }, [], outermost => {
