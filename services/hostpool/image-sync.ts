@@ -40,8 +40,12 @@ export class ImageSync {
       // An image whose harness speaks another protocol is never used (the worker says which it speaks).
       if (this.deps.harnessProtocol !== undefined && image.harness !== this.deps.harnessProtocol) continue
       const known = found.get(image.language)
-      // Newest harness protocol wins.
-      if (known === undefined || image.harness > known.harness) found.set(image.language, image)
+      // Newest harness protocol wins; on a tie the tagged image does: an untagged one is left over
+      // from an earlier build (the tag moved on), whatever the order the daemon lists them in.
+      const tagged = (i: RuntimeImage) => i.tag !== i.ref
+      if (known === undefined || image.harness > known.harness || (image.harness === known.harness && tagged(image) && !tagged(known))) {
+        found.set(image.language, image)
+      }
     }
     host.images = found
     if (host.runtimes.size === 0) {

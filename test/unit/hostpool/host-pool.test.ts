@@ -401,6 +401,15 @@ describe('runtime images a worker uses', () => {
     expect(await imagesSeen(undefined, [1, 3, 2])).toBe('sha256:python-3')
   })
 
+  it('takes the tagged image over an untagged one of the same protocol, listed first or not', async () => {
+    const leftover = { ...imageListing('python', 1), Id: 'sha256:python-leftover', RepoTags: ['<none>:<none>'] }
+    for (const images of [[leftover, imageListing('python', 1)], [imageListing('python', 1), leftover]]) {
+      const f = fakePool(1, { images: () => images })
+      await f.pool.probe(f.pool.hosts[0]!)
+      expect(f.pool.hosts[0]!.images.get('python')?.ref).toBe('sha256:python-1')
+    }
+  })
+
   it('ignores images whose runner label is not a list of strings', async () => {
     const f = fakePool(1, { images: () => [imageListing('python', 1, { 'grader.runner': '"python3"' })] })
     await f.pool.probe(f.pool.hosts[0]!)
