@@ -4,11 +4,12 @@
 //
 // Two paths to a base image:
 // - GRADER_BASE_IMAGE set (a registry is reachable): the Dockerfile builds
-//   FROM the image.json's `baseImage` when it names one (node:22-bookworm-slim),
+//   FROM the image.json's `baseImage` when it names one (node:24-bookworm-slim),
 //   else FROM GRADER_BASE_IMAGE (debian:bookworm-slim), and installs what it needs.
 // - otherwise: a Debian root built here from Debian packages with debootstrap
 //   (the image.json's `debianSuite`, bookworm by default, with its
-//   `debianPackages`) and `docker import`ed.
+//   `debianPackages`, and `debootstrapScript` for a suite newer than the host's
+//   debootstrap) and `docker import`ed.
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
@@ -72,7 +73,10 @@ function follow (docker, stream) {
 async function buildLocalBase (docker, spec, stateDir) {
   const packages = [...spec.debianPackages].sort()
   const suite = spec.debianSuite ?? DEFAULT_SUITE
-  const tag = `grader-base-${spec.language}:${createHash('sha256').update(`${suite}\0${packages.join(' ')}`).digest('hex').slice(0, 12)}`
+  // debootstrap knows the suites released before it (Debian 12's knows trixie, not forky); a
+  // later one is built with the script it names (`sid`, which serves every suite after the last).
+  const script = spec.debootstrapScript ?? null
+  const tag = `grader-base-${spec.language}:${createHash('sha256').update(`${suite}\0${packages.join(' ')}${script === null ? '' : `\0${script}`}`).digest('hex').slice(0, 12)}`
   if (await exists(docker, tag)) return tag
   if (which('debootstrap') === null) aptInstall(['debootstrap'], 'building a base image from Debian packages needs debootstrap')
   mkdirSync(stateDir, { recursive: true })
@@ -80,7 +84,9 @@ async function buildLocalBase (docker, spec, stateDir) {
   try {
     log(`building the ${spec.language} base root from Debian ${suite} packages (${packages.join(', ')}); this takes a minute, once`)
     await new Promise((resolve, reject) => {
-      const p = spawn('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, suite, root], { stdio: ['ignore', 'ignore', 'pipe'] })
+      // An empty mirror is debootstrap's own default one.
+      const where = script === null ? [] : ['', script]
+      const p = spawn('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, suite, root, ...where], { stdio: ['ignore', 'ignore', 'pipe'] })
       let err = ''
       p.stderr.on('data', d => { err = (err + d).slice(-4000) })
       p.on('error', reject)

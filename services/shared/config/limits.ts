@@ -4,6 +4,10 @@
  * limits: request value (clamped) → per-language override → global default.
  */
 
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
 export interface LimitSpec {
   readonly description: string
   readonly unit: string
@@ -26,11 +30,37 @@ export type LimitKey = keyof typeof LIMITS
 export type Limits = { [K in LimitKey]: number }
 export const LIMIT_KEYS = Object.keys(LIMITS) as LimitKey[]
 
-/** Per-language defaults that differ from the global ones (e.g. a JVM needs more memory). */
-export const LANGUAGE_LIMITS: Partial<Record<string, Partial<Limits>>> = {
-  python: {},
-  // Four Node processes (agent, Jest with Babel, launcher, student process) take about 280 MiB before any test runs.
-  javascript: { memoryMb: 512 },
+/** Where the runtime images' folders are: each language's own defaults live in its image.json. */
+const IMAGES_DIR = fileURLToPath(new URL('../../../images/', import.meta.url))
+
+/**
+ * Per-language defaults that differ from the global ones (e.g. a JVM needs more memory): the
+ * `limits` of each `images/<language>/image.json`, so a language brings its own and adding one
+ * touches no code. Read once at start; a key that is not a limit, or a value that is not a
+ * number inside the limit's range, stops the start with the file named.
+ */
+export const LANGUAGE_LIMITS: Partial<Record<string, Partial<Limits>>> = readLanguageLimits(IMAGES_DIR)
+
+export function readLanguageLimits (imagesDir: string): Partial<Record<string, Partial<Limits>>> {
+  const out: Partial<Record<string, Partial<Limits>>> = {}
+  if (!existsSync(imagesDir)) return out
+  for (const name of readdirSync(imagesDir).sort()) {
+    const file = join(imagesDir, name, 'image.json')
+    if (!existsSync(file)) continue
+    const spec = JSON.parse(readFileSync(file, 'utf8')) as { language?: unknown, limits?: Record<string, unknown> }
+    if (typeof spec.language !== 'string') throw new Error(`${file}: "language" must be a string`)
+    const limits: Partial<Limits> = {}
+    for (const [key, value] of Object.entries(spec.limits ?? {})) {
+      if (!(LIMIT_KEYS as string[]).includes(key)) throw new Error(`${file}: "limits.${key}" is not a limit (${LIMIT_KEYS.join(', ')})`)
+      const range: LimitSpec = LIMITS[key as LimitKey]
+      if (typeof value !== 'number' || !(value >= range.min && value <= range.max)) {
+        throw new Error(`${file}: "limits.${key}" must be a number from ${range.min} to ${range.max}`)
+      }
+      limits[key as LimitKey] = value
+    }
+    out[spec.language] = limits
+  }
+  return out
 }
 
 /**

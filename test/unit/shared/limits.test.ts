@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { LANGUAGE_LIMITS, LIMIT_KEYS, LIMITS, resolveLimits, type LimitKey } from '../../../services/shared/config/limits.js'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { LANGUAGE_LIMITS, LIMIT_KEYS, LIMITS, readLanguageLimits, resolveLimits, type LimitKey } from '../../../services/shared/config/limits.js'
 import { Value } from 'typebox/value'
 import { LimitsRequestSchema } from '../../../services/shared/contracts/submission-schema.js'
 
@@ -132,5 +135,48 @@ describe('the request schema of limits', () => {
     expect(Value.Errors(LimitsRequestSchema, all).length).toBe(0)
     expect(Object.keys(LimitsRequestSchema.properties).sort()).toEqual([...LIMIT_KEYS].sort())
     expect(Value.Check(LimitsRequestSchema, { ...all, walltime: 1 })).toBe(false)
+  })
+})
+
+describe('per-language defaults from the image folders', () => {
+  let dir = ''
+  afterEach(() => { if (dir !== '') rmSync(dir, { recursive: true, force: true }); dir = '' })
+
+  /** An images folder with one language whose image.json is `spec`. */
+  function imagesWith (spec: unknown): string {
+    dir = mkdtempSync(join(tmpdir(), 'grader-images-'))
+    mkdirSync(join(dir, 'lang'))
+    writeFileSync(join(dir, 'lang', 'image.json'), JSON.stringify(spec))
+    return dir
+  }
+
+  it('reads the JavaScript memory default from images/javascript/image.json', () => {
+    expect(LANGUAGE_LIMITS.javascript).toEqual({ memoryMb: 512 })
+    expect(resolveLimits('javascript').memoryMb).toBe(512)
+    expect(resolveLimits('python').memoryMb).toBe(LIMITS.memoryMb.default)
+  })
+
+  it('takes a language with no limits as one with no overrides', () => {
+    expect(readLanguageLimits(imagesWith({ language: 'lang' }))).toEqual({ lang: {} })
+  })
+
+  it('keeps every limit an image.json names', () => {
+    expect(readLanguageLimits(imagesWith({ language: 'lang', limits: { pids: 200, cpus: 0.5 } }))).toEqual({ lang: { pids: 200, cpus: 0.5 } })
+  })
+
+  it('refuses a key that is not a limit, naming the file', () => {
+    const images = imagesWith({ language: 'lang', limits: { walltime: 3 } })
+    expect(() => readLanguageLimits(images)).toThrow(/lang.image\.json: "limits\.walltime" is not a limit/)
+  })
+
+  it.each([[LIMITS.memoryMb.max + 1], [0], ['512']])('refuses a memoryMb of %j outside the limit\'s range', value => {
+    const images = imagesWith({ language: 'lang', limits: { memoryMb: value } })
+    expect(() => readLanguageLimits(images)).toThrow(/"limits\.memoryMb" must be a number from/)
+  })
+
+  it('skips a folder without an image.json', () => {
+    dir = mkdtempSync(join(tmpdir(), 'grader-images-'))
+    mkdirSync(join(dir, 'notes'))
+    expect(readLanguageLimits(dir)).toEqual({})
   })
 })
