@@ -44,6 +44,11 @@ const BLOCKED_KEYS = new Set(['constructor', '__proto__', 'prototype', 'caller',
 const ORIGIN = Symbol('grader.origin')
 const CHAIN = Symbol('grader.chain')
 const GUARD = Symbol('grader.handle')
+/**
+ * The roots of a realm's prototype chains, named in a 'proto' reply instead of sent by handle:
+ * each side stands for them with its own (taken when this module loads, before any student code).
+ */
+const REALM_ROOTS = Object.freeze({ 'Object.prototype': Object.prototype, 'Function.prototype': Function.prototype })
 
 /** A peer sent something that is not the protocol (always the student's side). */
 class ProtocolError extends Error {
@@ -132,6 +137,12 @@ class Peer {
     this.fault = null
     /** Requests waiting for their answer (a callback from inside a call asks again, one level down). */
     this.depth = 0
+    /**
+     * Requests left before their reply came: a stack overflow can throw out of the wait itself
+     * (Jest's diff of objects whose getters make new ones recurses until it does). Their replies
+     * still arrive, later, and are dropped, so the next request is not handed a stale answer.
+     */
+    this.abandoned = new Set()
   }
 
   // ------------------------------------------------------------- own objects
@@ -518,6 +529,11 @@ class Peer {
         // so `callback instanceof Function` holds as it would in one process.
         if (peer.side === 'student') return isFunction ? Function.prototype : Object.prototype
         const proto = peer.request('proto', { h: peer.currentId(state) })
+        // The student's realm roots are this realm's, as in one process: a walk up a student
+        // instance's chain stops where it would (Jest's deep copy for a failure's diff walks to
+        // `Object.getPrototypeOf({})`, and reads every getter on the way), and `x instanceof
+        // Object` holds.
+        if (typeof proto === 'string') return Object.hasOwn(REALM_ROOTS, proto) ? REALM_ROOTS[proto] : null
         return proto !== null && (typeof proto === 'object' || typeof proto === 'function') ? proto : null
       },
       setPrototypeOf () { return false },
@@ -595,6 +611,15 @@ class Peer {
       throw err
     }
     if (!sent) throw this.failed(this.channel.closed ? 'died' : 'timeout')
+    let answered = false
+    try {
+      return this.awaitReply(op, fields, refs, resolving, path, id, deadline, () => { answered = true })
+    } finally {
+      if (!answered) this.abandoned.add(id)
+    }
+  }
+
+  awaitReply (op, fields, refs, resolving, path, id, deadline, answered) {
     for (;;) {
       const frame = this.channel.next(deadline - now())
       if (typeof frame !== 'string') throw this.failed(frame === this.channel.TIMEOUT ? 'timeout' : 'died')
@@ -603,7 +628,9 @@ class Peer {
         message = this.parse(frame)
         if ('re' in message) {
           this.checkReply(message)
+          if (this.abandoned.delete(message.re)) continue
           if (message.re !== id) throw new ProtocolError('a reply out of turn')
+          answered()
           if (refs !== null && message.sync !== undefined) this.applySync(message.sync, refs)
           if ('err' in message) {
             const thrown = this.decode(message.err)
@@ -753,7 +780,11 @@ class Peer {
         if (d.get !== undefined || d.set !== undefined) return { accessor: true, enumerable: d.enumerable }
         return { value: d.value, enumerable: d.enumerable }
       }
-      case 'proto': return guarded ? null : Object.getPrototypeOf(target)
+      case 'proto': {
+        if (guarded) return null
+        const proto = Object.getPrototypeOf(target)
+        return Object.keys(REALM_ROOTS).find(name => REALM_ROOTS[name] === proto) ?? proto
+      }
       case 'call': return Reflect.apply(target, self, args)
       case 'new': return Reflect.construct(target, args)
       case 'inst': {

@@ -193,6 +193,39 @@ describe('the JavaScript proxy protocol (peer.js)', () => {
     expect(faults).toEqual([])
   })
 
+  it('ends a student instance\'s prototype chain at this side\'s Object.prototype, as in one process', () => {
+    class Complex {
+      constructor (readonly re: number) {}
+      get conj (): Complex { return new Complex(-this.re) }
+    }
+    const mod = pair({ sol: { Complex } }).load('sol')
+    const z = new mod.Complex(1)
+    const classProto = Object.getPrototypeOf(z)
+    expect(Object.getPrototypeOf(classProto)).toBe(Object.prototype)
+    expect(Object.getPrototypeOf(mod.Complex)).toBe(Function.prototype)
+    expect(z instanceof Object).toBe(true)
+    // Jest's deep copy for a failure's diff walks the chain up to `Object.getPrototypeOf({})` and
+    // reads every property it met: stopping there, it reads the class's getters, not Object's.
+    const walked: string[] = []
+    for (let o = z; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) walked.push(...Object.getOwnPropertyNames(o))
+    expect(walked.sort()).toEqual(['conj', 'constructor', 're'])
+  })
+
+  it('drops the late reply of a request a stack overflow left, and answers the next request with its own reply', () => {
+    const faults: string[] = []
+    const p = pair({ sol: { twice: (n: number) => 2 * n } }, faults)
+    const mod = p.load('sol')
+    const twice = mod.twice
+    // The stack runs out while the test side waits: the reply to this call is left in the channel.
+    const channel = p.test.peer.channel
+    const next = channel.next
+    channel.next = () => { channel.next = next; throw new RangeError('Maximum call stack size exceeded') }
+    expect(() => twice(1)).toThrow(RangeError)
+    expect(twice(5)).toBe(10)
+    expect(twice(7)).toBe(14)
+    expect(faults).toEqual([])
+  })
+
   it('asks for a fresh deadline only for a call made while none waits, never for a call from inside a callback', () => {
     const asked: boolean[] = []
     const mod = pair({ sol: solution }, [], outermost => {
