@@ -76,7 +76,7 @@ async function buildLocalBase (docker, spec, stateDir) {
   // debootstrap knows the suites released before it (Debian 12's knows trixie, not forky); a
   // later one is built with the script it names (`sid`, which serves every suite after the last).
   const script = spec.debootstrapScript ?? null
-  const tag = `grader-base-${spec.language}:${createHash('sha256').update(`${suite}\0${packages.join(' ')}${script === null ? '' : `\0${script}`}`).digest('hex').slice(0, 12)}`
+  const tag = `grader-base-${spec.language}:${createHash('sha256').update([suite, packages.join(' '), ...(script === null ? [] : [script])].join('\0')).digest('hex').slice(0, 12)}`
   if (await exists(docker, tag)) return tag
   if (which('debootstrap') === null) aptInstall(['debootstrap'], 'building a base image from Debian packages needs debootstrap')
   mkdirSync(stateDir, { recursive: true })

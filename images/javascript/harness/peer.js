@@ -49,6 +49,7 @@ const GUARD = Symbol('grader.handle')
  * each side stands for them with its own (taken when this module loads, before any student code).
  */
 const REALM_ROOTS = Object.freeze({ 'Object.prototype': Object.prototype, 'Function.prototype': Function.prototype })
+const ROOT_NAMES = new Map(Object.entries(REALM_ROOTS).map(([name, root]) => [root, name]))
 
 /** A peer sent something that is not the protocol (always the student's side). */
 class ProtocolError extends Error {
@@ -613,41 +614,37 @@ class Peer {
     if (!sent) throw this.failed(this.channel.closed ? 'died' : 'timeout')
     let answered = false
     try {
-      return this.awaitReply(op, fields, refs, resolving, path, id, deadline, () => { answered = true })
+      for (;;) {
+        const frame = this.channel.next(deadline - now())
+        if (typeof frame !== 'string') throw this.failed(frame === this.channel.TIMEOUT ? 'timeout' : 'died')
+        let message
+        try {
+          message = this.parse(frame)
+          if ('re' in message) {
+            this.checkReply(message)
+            if (this.abandoned.delete(message.re)) continue
+            if (message.re !== id) throw new ProtocolError('a reply out of turn')
+            answered = true
+            if (refs !== null && message.sync !== undefined) this.applySync(message.sync, refs)
+            if ('err' in message) {
+              const thrown = this.decode(message.err)
+              throw { thrown }
+            }
+            const value = this.decode(message.ok)
+            if (path !== null && this.handles.has(value) && this.handles.get(value).path === null) this.handles.get(value).path = path
+            if (resolving && op === 'resolve' && this.handles.has(value)) this.handles.get(value).path = fields.path
+            return value
+          }
+        } catch (err) {
+          if (err instanceof ProtocolError) throw this.failed('protocol', err.message)
+          if (err !== null && typeof err === 'object' && 'thrown' in err) throw err.thrown
+          throw err
+        }
+        this.dispatch(message)
+        if (this.fault !== null) throw this.fault
+      }
     } finally {
       if (!answered) this.abandoned.add(id)
-    }
-  }
-
-  awaitReply (op, fields, refs, resolving, path, id, deadline, answered) {
-    for (;;) {
-      const frame = this.channel.next(deadline - now())
-      if (typeof frame !== 'string') throw this.failed(frame === this.channel.TIMEOUT ? 'timeout' : 'died')
-      let message
-      try {
-        message = this.parse(frame)
-        if ('re' in message) {
-          this.checkReply(message)
-          if (this.abandoned.delete(message.re)) continue
-          if (message.re !== id) throw new ProtocolError('a reply out of turn')
-          answered()
-          if (refs !== null && message.sync !== undefined) this.applySync(message.sync, refs)
-          if ('err' in message) {
-            const thrown = this.decode(message.err)
-            throw { thrown }
-          }
-          const value = this.decode(message.ok)
-          if (path !== null && this.handles.has(value) && this.handles.get(value).path === null) this.handles.get(value).path = path
-          if (resolving && op === 'resolve' && this.handles.has(value)) this.handles.get(value).path = fields.path
-          return value
-        }
-      } catch (err) {
-        if (err instanceof ProtocolError) throw this.failed('protocol', err.message)
-        if (err !== null && typeof err === 'object' && 'thrown' in err) throw err.thrown
-        throw err
-      }
-      this.dispatch(message)
-      if (this.fault !== null) throw this.fault
     }
   }
 
@@ -783,7 +780,7 @@ class Peer {
       case 'proto': {
         if (guarded) return null
         const proto = Object.getPrototypeOf(target)
-        return Object.keys(REALM_ROOTS).find(name => REALM_ROOTS[name] === proto) ?? proto
+        return ROOT_NAMES.get(proto) ?? proto
       }
       case 'call': return Reflect.apply(target, self, args)
       case 'new': return Reflect.construct(target, args)

@@ -30,6 +30,9 @@ export type LimitKey = keyof typeof LIMITS
 export type Limits = { [K in LimitKey]: number }
 export const LIMIT_KEYS = Object.keys(LIMITS) as LimitKey[]
 
+/** Each language's overrides of the global defaults, by language name. */
+export type LanguageLimits = Partial<Record<string, Partial<Limits>>>
+
 /** Where the runtime images' folders are: each language's own defaults live in its image.json. */
 const IMAGES_DIR = fileURLToPath(new URL('../../../images/', import.meta.url))
 
@@ -39,10 +42,10 @@ const IMAGES_DIR = fileURLToPath(new URL('../../../images/', import.meta.url))
  * touches no code. Read once at start; a key that is not a limit, or a value that is not a
  * number inside the limit's range, stops the start with the file named.
  */
-export const LANGUAGE_LIMITS: Partial<Record<string, Partial<Limits>>> = readLanguageLimits(IMAGES_DIR)
+export const LANGUAGE_LIMITS: LanguageLimits = readLanguageLimits(IMAGES_DIR)
 
-export function readLanguageLimits (imagesDir: string): Partial<Record<string, Partial<Limits>>> {
-  const out: Partial<Record<string, Partial<Limits>>> = {}
+export function readLanguageLimits (imagesDir: string): LanguageLimits {
+  const out: LanguageLimits = {}
   if (!existsSync(imagesDir)) return out
   for (const name of readdirSync(imagesDir).sort()) {
     const file = join(imagesDir, name, 'image.json')
